@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// Leuko: white blood cell detection, segmentation and classification for hematology labs.
+// Layout and layering: see DESIGN.md §3 (lower layers never import higher ones).
+import PackageDescription
+
+/// Release builds target the CPU we run on (AVX2 + FMA); see README "Requirements".
+let fastMath: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release)),
+    .unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .debug)),
+]
+
+let package = Package(
+    name: "Leuko",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "leuko", targets: ["leuko"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries: one system-library target each (module.modulemap + shim.h).
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4",
+                       providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg",
+                       providers: [.apt(["libjpeg62-turbo-dev"])]),
+
+        .target(name: "ImageIO", dependencies: ["CTIFF", "CPNG", "CJPEG"]),
+        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
+        .target(name: "TestSupport", dependencies: ["Tensor"]),
+        .executableTarget(
+            name: "leuko",
+            dependencies: [
+                "ImageIO", "Tensor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,59 @@
+import Dispatch
+
+/// Splits loops over independent work items (usually N x C planes) across the cores.
+///
+/// `threadCount` is the one setting for Leuko's own loops; `Parallel.setThreads` also sets
+/// OpenBLAS's, so "run with one thread" means one thread everywhere (needed for bit-for-bit
+/// reproducible training).
+public enum Parallel {
+    nonisolated(unsafe) private static var _threadCount: Int = defaultThreadCount()
+
+    /// Threads used by `forEach`; at least 1.
+    public static var threadCount: Int { _threadCount }
+
+    /// Sets the thread count for Leuko's loops and for OpenBLAS. Call before work starts.
+    public static func setThreads(_ count: Int) {
+        _threadCount = max(1, count)
+        BLAS.threadCount = _threadCount
+    }
+
+    private static func defaultThreadCount() -> Int {
+        if let text = getEnvironment("LEUKO_THREADS"), let value = Int(text), value > 0 { return value }
+        return max(1, System.activeProcessorCount)
+    }
+
+    /// Runs `body(i)` for `i` in `0..<count`, in contiguous chunks over up to `threadCount`
+    /// threads. Each index runs exactly once; the order across chunks is unspecified, so bodies
+    /// must write disjoint memory.
+    public static func forEach(_ count: Int, minimumPerThread: Int = 1, _ body: (Int) -> Void) {
+        let threads = min(threadCount, max(1, count / max(1, minimumPerThread)))
+        if threads <= 1 || count <= 1 {
+            for i in 0..<count { body(i) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: threads) { chunk in
+                let start = count * chunk / threads
+                let end = count * (chunk + 1) / threads
+                for i in start..<end { box.value(i) }
+            }
+        }
+    }
+}
+
+/// Wraps a non-Sendable value whose concurrent use the caller has made safe by construction.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+#if canImport(Glibc)
+import Glibc
+private func getEnvironment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+private enum System { static var activeProcessorCount: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) } }
+#else
+import Foundation
+private func getEnvironment(_ name: String) -> String? { ProcessInfo.processInfo.environment[name] }
+private enum System { static var activeProcessorCount: Int { ProcessInfo.processInfo.activeProcessorCount } }
+#endif

@@ -1,0 +1,92 @@
+/// A dense Float32 tensor: contiguous row-major storage, 64-byte aligned, rank 1 to 4.
+///
+/// Images and feature maps are `[N, C, H, W]`; matrices are `[rows, cols]`. A `Tensor` is a
+/// reference type on purpose: layers keep the tensors their backward pass needs and add into
+/// gradient tensors in place, so copying is always explicit (`copy()`). Kernels read and write
+/// through `data` (an `UnsafeMutablePointer<Float>`) so hot loops never touch Swift arrays.
+public final class Tensor: @unchecked Sendable {
+    /// Extent of each dimension, outermost first.
+    public let shape: [Int]
+    /// Number of elements (product of `shape`).
+    public let count: Int
+    /// The elements; owned by this tensor and freed in `deinit`.
+    public let data: UnsafeMutablePointer<Float>
+
+    /// A zero-filled tensor of the given shape.
+    public init(zeros shape: [Int]) {
+        precondition(!shape.isEmpty && shape.count <= 4, "Tensor rank must be 1...4, got \(shape)")
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor shape has a negative extent: \(shape)")
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        raw.initializeMemory(as: Float.self, repeating: 0, count: max(count, 1))
+        self.data = raw.assumingMemoryBound(to: Float.self)
+    }
+
+    /// A tensor holding `values` (row-major) in the given shape.
+    public convenience init(shape: [Int], values: [Float]) {
+        self.init(zeros: shape)
+        precondition(values.count == count, "\(values.count) values for shape \(shape)")
+        values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
+    }
+
+    /// A tensor filled with one value.
+    public convenience init(shape: [Int], repeating value: Float) {
+        self.init(zeros: shape)
+        data.update(repeating: value, count: count)
+    }
+
+    deinit { UnsafeMutableRawPointer(data).deallocate() }
+
+    /// The tensor's elements as an array (a copy; for tests and small outputs, not hot loops).
+    public var values: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
+
+    /// The elements as a buffer pointer valid for this tensor's lifetime.
+    public var buffer: UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(start: data, count: count)
+    }
+
+    /// A new tensor with the same shape and elements.
+    public func copy() -> Tensor {
+        let result = Tensor(zeros: shape)
+        result.data.update(from: data, count: count)
+        return result
+    }
+
+    /// A new tensor with the same elements in another shape of equal size.
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        precondition(newShape.reduce(1, *) == count, "cannot reshape \(shape) to \(newShape)")
+        let result = Tensor(zeros: newShape)
+        result.data.update(from: data, count: count)
+        return result
+    }
+
+    /// Sets every element to `value`.
+    public func fill(_ value: Float) { data.update(repeating: value, count: count) }
+
+    /// Sets every element to zero.
+    public func zero() { fill(0) }
+
+    /// Copies the elements of `other`, which must have the same number of elements.
+    public func assign(_ other: Tensor) {
+        precondition(other.count == count, "assign: \(other.shape) into \(shape)")
+        data.update(from: other.data, count: count)
+    }
+
+    /// The `[N, C, H, W]` extents; traps unless the tensor has rank 4.
+    public var nchw: (n: Int, c: Int, h: Int, w: Int) {
+        precondition(shape.count == 4, "expected an [N, C, H, W] tensor, got \(shape)")
+        return (shape[0], shape[1], shape[2], shape[3])
+    }
+
+    /// Element at a rank-4 index (for tests and reference kernels).
+    public subscript(n: Int, c: Int, h: Int, w: Int) -> Float {
+        get { data[((n * shape[1] + c) * shape[2] + h) * shape[3] + w] }
+        set { data[((n * shape[1] + c) * shape[2] + h) * shape[3] + w] = newValue }
+    }
+}
+
+extension Tensor: CustomStringConvertible {
+    public var description: String { "Tensor\(shape)" }
+}
