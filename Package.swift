@@ -31,15 +31,17 @@ let package = Package(
 
         .target(name: "ImageIO", dependencies: ["CTIFF", "CPNG", "CJPEG"]),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
-        .target(name: "TestSupport", dependencies: ["Tensor"]),
+        .target(name: "NN", dependencies: ["Tensor"], swiftSettings: fastMath),
+        .target(name: "TestSupport", dependencies: ["Tensor", "NN"]),
         .executableTarget(
             name: "leuko",
             dependencies: [
-                "ImageIO", "Tensor",
+                "ImageIO", "Tensor", "NN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
     ]
 )
