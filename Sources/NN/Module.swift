@@ -6,7 +6,7 @@ import Tensor
 /// the tree to give dotted names (`stage2.1.project.weight`), counts, `zeroGrad` and the mode
 /// switch. Forward and backward are not part of this protocol because their arity varies; a
 /// one-input, one-output layer also conforms to `Layer`.
-public protocol Module: AnyObject {
+package protocol Module: AnyObject {
     /// Parameters owned directly by this module, with local names (`weight`, `bias`).
     var localParameters: [(String, Parameter)] { get }
     /// Non-learned state saved in checkpoints (e.g. batch-norm running statistics).
@@ -18,37 +18,37 @@ public protocol Module: AnyObject {
 }
 
 extension Module {
-    public var localParameters: [(String, Parameter)] { [] }
-    public var localBuffers: [(String, Tensor)] { [] }
-    public var children: [(String, any Module)] { [] }
+    package var localParameters: [(String, Parameter)] { [] }
+    package var localBuffers: [(String, Tensor)] { [] }
+    package var children: [(String, any Module)] { [] }
 
     /// Every parameter in the tree, with dotted names, in a stable order.
-    public func namedParameters(prefix: String = "") -> [(String, Parameter)] {
+    package func namedParameters(prefix: String = "") -> [(String, Parameter)] {
         var result = localParameters.map { (join(prefix, $0.0), $0.1) }
         for (name, child) in children { result += child.namedParameters(prefix: join(prefix, name)) }
         return result
     }
 
     /// Every buffer in the tree, with dotted names.
-    public func namedBuffers(prefix: String = "") -> [(String, Tensor)] {
+    package func namedBuffers(prefix: String = "") -> [(String, Tensor)] {
         var result = localBuffers.map { (join(prefix, $0.0), $0.1) }
         for (name, child) in children { result += child.namedBuffers(prefix: join(prefix, name)) }
         return result
     }
 
     /// Every parameter in the tree, each with its `name` set to its dotted path.
-    public var parameters: [Parameter] {
+    package var parameters: [Parameter] {
         namedParameters().map { name, parameter in parameter.name = name; return parameter }
     }
 
     /// Total number of learnable scalars.
-    public var parameterCount: Int { namedParameters().reduce(0) { $0 + $1.1.value.count } }
+    package var parameterCount: Int { namedParameters().reduce(0) { $0 + $1.1.value.count } }
 
     /// Clears every parameter's gradient.
-    public func zeroGrad() { for (_, p) in namedParameters() { p.grad.zero() } }
+    package func zeroGrad() { for (_, p) in namedParameters() { p.grad.zero() } }
 
     /// Switches this module and all its descendants to training or inference mode.
-    public func setTraining(_ training: Bool) {
+    package func setTraining(_ training: Bool) {
         isTraining = training
         for (_, child) in children { child.setTraining(training) }
     }
@@ -61,7 +61,7 @@ private func join(_ prefix: String, _ name: String) -> String { prefix.isEmpty ?
 /// `forward` keeps exactly what `backward` needs from the last call; `backward` takes the
 /// gradient of the loss with respect to the output, adds parameter gradients into
 /// `Parameter.grad`, and returns the gradient with respect to the input.
-public protocol Layer: Module {
+package protocol Layer: Module {
     func forward(_ input: Tensor) -> Tensor
     func backward(_ dOutput: Tensor) -> Tensor
     /// Multiply-accumulate count x 2 for one forward pass on `inputShape` (for `model info`).

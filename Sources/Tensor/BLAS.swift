@@ -3,9 +3,9 @@ import CBLAS
 /// The one place that calls OpenBLAS: single-precision GEMM, GEMV and AXPY on raw pointers.
 ///
 /// All matrices are row-major. `lda`, `ldb`, `ldc` default to the packed row length.
-public enum BLAS {
+package enum BLAS {
     /// `C = alpha * op(A) * op(B) + beta * C`, with `op(A)` of shape `[m, k]` and `op(B)` `[k, n]`.
-    public static func sgemm(
+    package static func sgemm(
         transA: Bool = false, transB: Bool = false,
         m: Int, n: Int, k: Int,
         alpha: Float = 1,
@@ -26,7 +26,7 @@ public enum BLAS {
     }
 
     /// `y = alpha * op(A) * x + beta * y` with `A` of shape `[m, n]` (row-major).
-    public static func sgemv(
+    package static func sgemv(
         trans: Bool = false, m: Int, n: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int? = nil,
         x: UnsafePointer<Float>, beta: Float = 0, y: UnsafeMutablePointer<Float>
@@ -37,17 +37,17 @@ public enum BLAS {
     }
 
     /// `y += alpha * x` over `count` elements.
-    public static func saxpy(count: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+    package static func saxpy(count: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
         guard count > 0 else { return }
         cblas_saxpy(Int32(count), alpha, x, 1, y, 1)
     }
 
     /// Number of threads OpenBLAS uses for one call.
-    public static var threadCount: Int {
+    package static var threadCount: Int {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
     /// Name of the kernel OpenBLAS selected for this CPU (e.g. `Zen`, `Haswell`).
-    public static var coreName: String { String(cString: openblas_get_corename()) }
+    package static var coreName: String { String(cString: openblas_get_corename()) }
 }

@@ -5,14 +5,14 @@ import Dispatch
 /// `threadCount` is the one setting for Leuko's own loops; `Parallel.setThreads` also sets
 /// OpenBLAS's, so "run with one thread" means one thread everywhere (needed for bit-for-bit
 /// reproducible training).
-public enum Parallel {
+package enum Parallel {
     nonisolated(unsafe) private static var _threadCount: Int = defaultThreadCount()
 
     /// Threads used by `forEach`; at least 1.
-    public static var threadCount: Int { _threadCount }
+    package static var threadCount: Int { _threadCount }
 
     /// Sets the thread count for Leuko's loops and for OpenBLAS. Call before work starts.
-    public static func setThreads(_ count: Int) {
+    package static func setThreads(_ count: Int) {
         _threadCount = max(1, count)
         BLAS.threadCount = _threadCount
     }
@@ -25,7 +25,7 @@ public enum Parallel {
     /// Runs `body(i)` for `i` in `0..<count`, in contiguous chunks over up to `threadCount`
     /// threads. Each index runs exactly once; the order across chunks is unspecified, so bodies
     /// must write disjoint memory.
-    public static func forEach(_ count: Int, minimumPerThread: Int = 1, _ body: (Int) -> Void) {
+    package static func forEach(_ count: Int, minimumPerThread: Int = 1, _ body: (Int) -> Void) {
         let threads = min(threadCount, max(1, count / max(1, minimumPerThread)))
         if threads <= 1 || count <= 1 {
             for i in 0..<count { body(i) }

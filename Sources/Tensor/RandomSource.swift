@@ -4,11 +4,11 @@ import Foundation
 ///
 /// Every random choice in training (initialisation, dropout, augmentation, sampling) draws
 /// from one of these, so a run is reproducible from its seed. Not for cryptography.
-public struct RandomSource: RandomNumberGenerator, Sendable {
+package struct RandomSource: RandomNumberGenerator, Sendable {
     private var state: (UInt64, UInt64, UInt64, UInt64)
 
     /// A generator whose whole sequence is determined by `seed`.
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         var s = seed
         func splitMix() -> UInt64 {
             s &+= 0x9E37_79B9_7F4A_7C15
@@ -20,7 +20,7 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
         state = (splitMix(), splitMix(), splitMix(), splitMix())
     }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         let result = rotl(state.1 &* 5, 7) &* 9
         let t = state.1 << 17
         state.2 ^= state.0
@@ -35,33 +35,33 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
     /// Uniform in [0, 1) with 24 bits of precision.
-    public mutating func uniform() -> Float { Float(next() >> 40) * (1.0 / 16_777_216.0) }
+    package mutating func uniform() -> Float { Float(next() >> 40) * (1.0 / 16_777_216.0) }
 
     /// Uniform in [low, high).
-    public mutating func uniform(_ low: Float, _ high: Float) -> Float { low + (high - low) * uniform() }
+    package mutating func uniform(_ low: Float, _ high: Float) -> Float { low + (high - low) * uniform() }
 
     /// Standard normal (Box-Muller; one value per call, the pair's second value is dropped
     /// so the sequence depends only on the call count).
-    public mutating func normal() -> Float {
+    package mutating func normal() -> Float {
         let u1 = max(Double(next() >> 11) * 0x1.0p-53, 1e-300)
         let u2 = Double(next() >> 11) * 0x1.0p-53
         return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
     }
 
     /// A new generator for a sub-task, derived from this one's stream.
-    public mutating func split() -> RandomSource { RandomSource(seed: next()) }
+    package mutating func split() -> RandomSource { RandomSource(seed: next()) }
 }
 
 extension Tensor {
     /// A tensor of normal samples with the given standard deviation.
-    public static func randomNormal(_ shape: [Int], std: Float = 1, rng: inout RandomSource) -> Tensor {
+    package static func randomNormal(_ shape: [Int], std: Float = 1, rng: inout RandomSource) -> Tensor {
         let t = Tensor(zeros: shape)
         for i in 0..<t.count { t.data[i] = rng.normal() * std }
         return t
     }
 
     /// A tensor of uniform samples in [low, high).
-    public static func randomUniform(_ shape: [Int], _ low: Float, _ high: Float, rng: inout RandomSource) -> Tensor {
+    package static func randomUniform(_ shape: [Int], _ low: Float, _ high: Float, rng: inout RandomSource) -> Tensor {
         let t = Tensor(zeros: shape)
         for i in 0..<t.count { t.data[i] = rng.uniform(low, high) }
         return t

@@ -4,16 +4,16 @@
 /// reference type on purpose: layers keep the tensors their backward pass needs and add into
 /// gradient tensors in place, so copying is always explicit (`copy()`). Kernels read and write
 /// through `data` (an `UnsafeMutablePointer<Float>`) so hot loops never touch Swift arrays.
-public final class Tensor: @unchecked Sendable {
+package final class Tensor: @unchecked Sendable {
     /// Extent of each dimension, outermost first.
-    public let shape: [Int]
+    package let shape: [Int]
     /// Number of elements (product of `shape`).
-    public let count: Int
+    package let count: Int
     /// The elements; owned by this tensor and freed in `deinit`.
-    public let data: UnsafeMutablePointer<Float>
+    package let data: UnsafeMutablePointer<Float>
 
     /// A zero-filled tensor of the given shape.
-    public init(zeros shape: [Int]) {
+    package init(zeros shape: [Int]) {
         precondition(!shape.isEmpty && shape.count <= 4, "Tensor rank must be 1...4, got \(shape)")
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor shape has a negative extent: \(shape)")
         self.shape = shape
@@ -25,14 +25,14 @@ public final class Tensor: @unchecked Sendable {
     }
 
     /// A tensor holding `values` (row-major) in the given shape.
-    public convenience init(shape: [Int], values: [Float]) {
+    package convenience init(shape: [Int], values: [Float]) {
         self.init(zeros: shape)
         precondition(values.count == count, "\(values.count) values for shape \(shape)")
         values.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
     }
 
     /// A tensor filled with one value.
-    public convenience init(shape: [Int], repeating value: Float) {
+    package convenience init(shape: [Int], repeating value: Float) {
         self.init(zeros: shape)
         data.update(repeating: value, count: count)
     }
@@ -40,22 +40,22 @@ public final class Tensor: @unchecked Sendable {
     deinit { UnsafeMutableRawPointer(data).deallocate() }
 
     /// The tensor's elements as an array (a copy; for tests and small outputs, not hot loops).
-    public var values: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
+    package var values: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
 
     /// The elements as a buffer pointer valid for this tensor's lifetime.
-    public var buffer: UnsafeMutableBufferPointer<Float> {
+    package var buffer: UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(start: data, count: count)
     }
 
     /// A new tensor with the same shape and elements.
-    public func copy() -> Tensor {
+    package func copy() -> Tensor {
         let result = Tensor(zeros: shape)
         result.data.update(from: data, count: count)
         return result
     }
 
     /// A new tensor with the same elements in another shape of equal size.
-    public func reshaped(_ newShape: [Int]) -> Tensor {
+    package func reshaped(_ newShape: [Int]) -> Tensor {
         precondition(newShape.reduce(1, *) == count, "cannot reshape \(shape) to \(newShape)")
         let result = Tensor(zeros: newShape)
         result.data.update(from: data, count: count)
@@ -63,30 +63,30 @@ public final class Tensor: @unchecked Sendable {
     }
 
     /// Sets every element to `value`.
-    public func fill(_ value: Float) { data.update(repeating: value, count: count) }
+    package func fill(_ value: Float) { data.update(repeating: value, count: count) }
 
     /// Sets every element to zero.
-    public func zero() { fill(0) }
+    package func zero() { fill(0) }
 
     /// Copies the elements of `other`, which must have the same number of elements.
-    public func assign(_ other: Tensor) {
+    package func assign(_ other: Tensor) {
         precondition(other.count == count, "assign: \(other.shape) into \(shape)")
         data.update(from: other.data, count: count)
     }
 
     /// The `[N, C, H, W]` extents; traps unless the tensor has rank 4.
-    public var nchw: (n: Int, c: Int, h: Int, w: Int) {
+    package var nchw: (n: Int, c: Int, h: Int, w: Int) {
         precondition(shape.count == 4, "expected an [N, C, H, W] tensor, got \(shape)")
         return (shape[0], shape[1], shape[2], shape[3])
     }
 
     /// Element at a rank-4 index (for tests and reference kernels).
-    public subscript(n: Int, c: Int, h: Int, w: Int) -> Float {
+    package subscript(n: Int, c: Int, h: Int, w: Int) -> Float {
         get { data[((n * shape[1] + c) * shape[2] + h) * shape[3] + w] }
         set { data[((n * shape[1] + c) * shape[2] + h) * shape[3] + w] = newValue }
     }
 }
 
 extension Tensor: CustomStringConvertible {
-    public var description: String { "Tensor\(shape)" }
+    package var description: String { "Tensor\(shape)" }
 }

@@ -1,9 +1,9 @@
 import Tensor
 
 /// Reference kernels written for clarity, not speed: the fast paths are tested against them.
-public enum NaiveKernels {
+package enum NaiveKernels {
     /// `C[m, n] = sum_k A[m, k] * B[k, n]` with plain loops in Double.
-    public static func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
+    package static func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
         let (m, k) = (a.shape[0], a.shape[1])
         precondition(b.shape[0] == k)
         let n = b.shape[1]
@@ -21,7 +21,7 @@ public enum NaiveKernels {
 
 extension NaiveKernels {
     /// The transpose of a `[rows, cols]` matrix.
-    public static func transpose(_ a: Tensor) -> Tensor {
+    package static func transpose(_ a: Tensor) -> Tensor {
         let (r, c) = (a.shape[0], a.shape[1])
         let t = Tensor(zeros: [c, r])
         for i in 0..<r { for j in 0..<c { t.data[j * r + i] = a.data[i * c + j] } }
