@@ -33,15 +33,17 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: fastMath),
         .target(name: "TestSupport", dependencies: ["Tensor", "NN"]),
+        .target(name: "CellModel", dependencies: ["ImageIO", "Tensor"], swiftSettings: fastMath),
         .executableTarget(
             name: "leuko",
             dependencies: [
-                "ImageIO", "Tensor", "NN",
+                "ImageIO", "Tensor", "NN", "CellModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
+        .testTarget(name: "CellModelTests", dependencies: ["CellModel", "ImageIO"]),
     ]
 )
