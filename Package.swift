@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "ImageIO", dependencies: ["CTIFF", "CPNG", "CJPEG"]),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: fastMath),
+        .target(name: "CellModel", dependencies: ["Tensor", "NN", "ImageIO"], swiftSettings: fastMath),
         .target(name: "TestSupport", dependencies: ["Tensor", "NN"]),
         .executableTarget(
             name: "leuko",
@@ -42,6 +43,7 @@ let package = Package(
 
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "CellModelTests", dependencies: ["CellModel", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
     ]
 )
