@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "ImageIO", dependencies: ["CTIFF", "CPNG", "CJPEG"]),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: fastMath),
+        .target(name: "CellModel", dependencies: ["Tensor", "NN", "ImageIO"], swiftSettings: fastMath),
         .target(name: "TestSupport", dependencies: ["Tensor", "NN"]),
         .target(name: "CellModel", dependencies: ["ImageIO", "Tensor"], swiftSettings: fastMath),
         .executableTarget(
@@ -43,6 +44,7 @@ let package = Package(
 
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "CellModelTests", dependencies: ["CellModel", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
         .testTarget(name: "CellModelTests", dependencies: ["CellModel", "ImageIO"]),
     ]
