@@ -34,7 +34,6 @@ let package = Package(
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: fastMath),
         .target(name: "CellModel", dependencies: ["Tensor", "NN", "ImageIO"], swiftSettings: fastMath),
         .target(name: "TestSupport", dependencies: ["Tensor", "NN"]),
-        .target(name: "CellModel", dependencies: ["ImageIO", "Tensor"], swiftSettings: fastMath),
         .executableTarget(
             name: "leuko",
             dependencies: [
@@ -44,8 +43,7 @@ let package = Package(
 
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
-        .testTarget(name: "CellModelTests", dependencies: ["CellModel", "TestSupport"]),
+        .testTarget(name: "CellModelTests", dependencies: ["CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
-        .testTarget(name: "CellModelTests", dependencies: ["CellModel", "ImageIO"]),
     ]
 )
