@@ -34,10 +34,11 @@ let package = Package(
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: fastMath),
         .target(name: "CellModel", dependencies: ["Tensor", "NN", "ImageIO"], swiftSettings: fastMath),
         .target(name: "TestSupport", dependencies: ["Tensor", "NN"]),
+        .target(name: "Analysis", dependencies: ["ImageIO", "CellModel", "Tensor"], swiftSettings: fastMath),
         .executableTarget(
             name: "leuko",
             dependencies: [
-                "ImageIO", "Tensor", "NN", "CellModel",
+                "ImageIO", "Tensor", "NN", "CellModel", "Analysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -45,5 +46,6 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "CellModelTests", dependencies: ["CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CellModel", "ImageIO"]),
     ]
 )

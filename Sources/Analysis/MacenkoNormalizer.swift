@@ -1,0 +1,134 @@
+import Foundation
+
+/// Macenko stain normalisation: estimate the image's two stain vectors from its optical
+/// density, unmix, rescale concentrations and re-mix with the reference stains.
+///
+/// The maths (Macenko et al., ISBI 2009), per image:
+/// 1. OD = -log10(I / W) per channel with W the image's glass white level (`OpticalDensity`).
+/// 2. Keep stained pixels, ‖OD‖ > β (β = 0.15, or lower for very pale images: at least the
+///    densest 5 % of pixels are kept).
+/// 3. Eigenvectors e1, e2 of their 3x3 OD covariance span the plane that holds most of the
+///    stain variation. Project each OD onto it and take its angle φ = atan2(⟨od,e2⟩, ⟨od,e1⟩).
+/// 4. The stain vectors are the directions at the α-th and (100-α)-th percentiles of φ
+///    (α = 1): the extremes of the fan of mixtures, robust to outliers.
+/// 5. Which one is the nucleus stain: the one closer in angle to the mean direction of the
+///    densest 0.5 % of pixels (WBC nuclei are the darkest objects in a smear), so the labels
+///    do not depend on the stains' hue, which varies between protocols.
+/// 6. Concentrations C = (MᵀM)⁻¹Mᵀ·OD; their 99th percentiles over stained pixels are the
+///    image's maxima. Normalised C' = C · maxRef / maxImage, OD' = M_ref C', I' = 10^(-OD')
+///    (white glass maps to 1).
+///
+/// Robust fallback: when fewer than 200 stained pixels exist (mostly background), the two
+/// extremes are less than 4° apart, or a vector has a negative component beyond −0.1 (not a
+/// physical absorber), the reference stain vectors are used as the image's own, so only the
+/// concentration scaling and white balance apply. `usedFallback` says so.
+package struct MacenkoNormalizer: Sendable {
+    package var reference: StainMatrix = .reference
+    package var beta: Float = 0.15
+    package var alphaPercent: Double = 1
+
+    package init(reference: StainMatrix = .reference) { self.reference = reference }
+
+    /// Result of estimation on one image.
+    package struct Estimate: Sendable {
+        package let stains: StainMatrix
+        package let usedFallback: Bool
+        package let stainedPixels: Int
+    }
+
+    /// Estimates the stain matrix of an image from its optical density.
+    package func estimate(_ od: OpticalDensity) -> Estimate {
+        let n = od.width * od.height
+        var norms = [Float](repeating: 0, count: n)
+        for i in 0..<n { norms[i] = od.norm(i) }
+        // Pale images (BCCD's densest pixels are ~0.3): keep at least the densest 5 %.
+        let cut = min(beta, Statistics.percentile(norms, 95))
+        var idx: [Int] = []
+        for i in 0..<n where norms[i] > cut && norms[i] > 0.02 { idx.append(i) }
+        let fallback = Estimate(stains: concentrationsOnly(od, idx: idx, stains: reference), usedFallback: true,
+                                stainedPixels: idx.count)
+        guard idx.count >= 200 else { return fallback }
+
+        var mean = SIMD3<Double>(0, 0, 0)
+        for i in idx { mean += SIMD3(Double(od.r[i]), Double(od.g[i]), Double(od.b[i])) }
+        mean /= Double(idx.count)
+        var cov = [[Double]](repeating: [0, 0, 0], count: 3)
+        for i in idx {
+            let d = SIMD3(Double(od.r[i]), Double(od.g[i]), Double(od.b[i])) - mean
+            for p in 0..<3 { for q in 0..<3 { cov[p][q] += d[p] * d[q] } }
+        }
+        let eig = SymmetricEigen3.decompose(cov)
+        var e1 = SIMD3(eig.vectors[0][0], eig.vectors[0][1], eig.vectors[0][2])
+        var e2 = SIMD3(eig.vectors[1][0], eig.vectors[1][1], eig.vectors[1][2])
+        if e1.sum() < 0 { e1 = -e1 }
+        if e2.sum() < 0 { e2 = -e2 }
+        var angles = [Float]()
+        angles.reserveCapacity(idx.count)
+        for i in idx {
+            let v = SIMD3(Double(od.r[i]), Double(od.g[i]), Double(od.b[i]))
+            angles.append(Float(atan2((v * e2).sum(), (v * e1).sum())))
+        }
+        let lo = Double(Statistics.percentile(angles, alphaPercent))
+        let hi = Double(Statistics.percentile(angles, 100 - alphaPercent))
+        var v1 = e1 * cos(lo) + e2 * sin(lo)
+        var v2 = e1 * cos(hi) + e2 * sin(hi)
+        v1 /= (v1 * v1).sum().squareRoot(); v2 /= (v2 * v2).sum().squareRoot()
+        guard v1.min() > -0.1, v2.min() > -0.1,
+              acos(min(1, (v1 * v2).sum())) * 180 / .pi >= 4 else { return fallback }
+        v1 = v1.replacing(with: 0, where: v1 .< 0); v2 = v2.replacing(with: 0, where: v2 .< 0)
+
+        // The nucleus stain is the extreme nearer the densest pixels' mean direction.
+        let densest = Statistics.percentile(idx.map { norms[$0] }, 99.5)
+        var dense = SIMD3<Double>(0, 0, 0)
+        for i in idx where norms[i] >= densest {
+            dense += SIMD3(Double(od.r[i]), Double(od.g[i]), Double(od.b[i])) / Double(norms[i])
+        }
+        let nucleusFirst = (dense * v1).sum() >= (dense * v2).sum()
+        let m = StainMatrix(nucleus: nucleusFirst ? v1 : v2, counter: nucleusFirst ? v2 : v1,
+                            maxConcentration: SIMD2(1, 1))
+        return Estimate(stains: concentrationsOnly(od, idx: idx, stains: m), usedFallback: false,
+                        stainedPixels: idx.count)
+    }
+
+    /// `stains` with its maximum concentrations measured on the pixels `idx`.
+    private func concentrationsOnly(_ od: OpticalDensity, idx: [Int], stains: StainMatrix) -> StainMatrix {
+        var cn = [Float](), cc = [Float]()
+        cn.reserveCapacity(idx.count); cc.reserveCapacity(idx.count)
+        for i in idx {
+            let c = stains.concentrations(SIMD3(Double(od.r[i]), Double(od.g[i]), Double(od.b[i])))
+            cn.append(Float(c.x)); cc.append(Float(c.y))
+        }
+        var s = stains
+        s.maxConcentration = SIMD2(max(1e-3, Double(Statistics.percentile(cn, 99))),
+                                   max(1e-3, Double(Statistics.percentile(cc, 99))))
+        return s
+    }
+
+    /// Per-pixel concentrations (nucleus, counter) under `stains`, negatives clamped to 0.
+    package func concentrationPlanes(_ od: OpticalDensity, stains: StainMatrix) -> (nucleus: FloatPlane, counter: FloatPlane) {
+        var n = FloatPlane(width: od.width, height: od.height)
+        var c = FloatPlane(width: od.width, height: od.height)
+        for i in 0..<n.values.count {
+            let k = stains.concentrations(SIMD3(Double(od.r[i]), Double(od.g[i]), Double(od.b[i])))
+            n.values[i] = Float(max(0, k.x)); c.values[i] = Float(max(0, k.y))
+        }
+        return (n, c)
+    }
+
+    /// The normalised image: concentrations rescaled to the reference maxima and re-mixed
+    /// with the reference stains on white glass.
+    package func normalize(_ image: RGBRaster) -> (image: RGBRaster, estimate: Estimate, od: OpticalDensity) {
+        let od = OpticalDensity(image)
+        let est = estimate(od)
+        let scale = reference.maxConcentration / est.stains.maxConcentration
+        var out = RGBRaster(width: image.width, height: image.height, pixelSpacing: image.pixelSpacing)
+        let rn = reference.nucleus, rc = reference.counter
+        for i in 0..<image.count {
+            let k = est.stains.concentrations(SIMD3(Double(od.r[i]), Double(od.g[i]), Double(od.b[i])))
+            let c = SIMD2(max(0, k.x), max(0, k.y)) * scale
+            let o = rn * c.x + rc * c.y
+            out.r[i] = Float(pow(10, -o.x)); out.g[i] = Float(pow(10, -o.y)); out.b[i] = Float(pow(10, -o.z))
+        }
+        return (out, est, od)
+    }
+}
