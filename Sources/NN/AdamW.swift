@@ -14,10 +14,12 @@ import Tensor
 /// State `m` (`exp_avg`) and `v` (`exp_avg_sq`) start at zero. No amsgrad, no maximise.
 package final class AdamW: Optimizer {
     package var learningRate: Float
-    package let beta1: Float
-    package let beta2: Float
-    package let epsilon: Float
-    package var weightDecay: Float
+    /// Hyper-parameters are kept in Double so derived factors such as `1 - beta2` are exact
+    /// to Float precision (`1 - Float(0.999)` is off by 1e-5 relative).
+    package let beta1: Double
+    package let beta2: Double
+    package let epsilon: Double
+    package var weightDecay: Double
     package private(set) var stepCount: Int = 0
     package let parameters: [Parameter]
     /// First moments, one per parameter, same shapes.
@@ -25,8 +27,8 @@ package final class AdamW: Optimizer {
     /// Second moments, one per parameter, same shapes.
     package let expAvgSq: [Tensor]
 
-    package init(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Float = 0.9,
-                 beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01) {
+    package init(parameters: [Parameter], learningRate: Float = 1e-3, beta1: Double = 0.9,
+                 beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 0.01) {
         precondition(learningRate >= 0 && epsilon > 0 && weightDecay >= 0, "AdamW: invalid hyper-parameters")
         precondition((0..<1).contains(beta1) && (0..<1).contains(beta2), "AdamW: betas must be in [0, 1)")
         self.parameters = parameters
@@ -48,19 +50,21 @@ package final class AdamW: Optimizer {
     package func step() {
         stepCount += 1
         let t = Double(stepCount)
-        let correction1 = 1 - pow(Double(beta1), t)
-        let correction2 = 1 - pow(Double(beta2), t)
+        let correction1 = 1 - pow(beta1, t)
+        let correction2 = 1 - pow(beta2, t)
         let stepSize = Float(Double(learningRate) / correction1)
         let invSqrtCorrection2 = Float(1 / correction2.squareRoot())
-        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        let (b1, oneMinusB1) = (Float(beta1), Float(1 - beta1))
+        let (b2, oneMinusB2) = (Float(beta2), Float(1 - beta2))
+        let eps = Float(epsilon)
         for (index, parameter) in parameters.enumerated() {
             let p = parameter.value.data, g = parameter.grad.data
             let m = expAvg[index].data, v = expAvgSq[index].data
-            let decay: Float = parameter.decays ? 1 - learningRate * weightDecay : 1
+            let decay: Float = parameter.decays ? Float(1 - Double(learningRate) * weightDecay) : 1
             Parallel.forEach(parameter.value.count, minimumPerThread: 1 << 15) { i in
                 let gi = g[i]
-                let mi = b1 * m[i] + (1 - b1) * gi
-                let vi = b2 * v[i] + (1 - b2) * gi * gi
+                let mi = b1 * m[i] + oneMinusB1 * gi
+                let vi = b2 * v[i] + oneMinusB2 * gi * gi
                 m[i] = mi
                 v[i] = vi
                 let denom = vi.squareRoot() * invSqrtCorrection2 + eps

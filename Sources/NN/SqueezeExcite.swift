@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Foundation
-#endif
 import Tensor
 
 /// Squeeze-and-excitation: rescales each channel by a gate computed from the global mean.
@@ -134,6 +129,6 @@ package final class SqueezeExcite: Layer {
         return n * (2 * channels * plane + 4 * channels * reduced)
     }
 
-    @inline(__always) static func sigmoid(_ z: Float) -> Float { 1 / (1 + expf(-z)) }
-    @inline(__always) static func silu(_ z: Float) -> Float { z / (1 + expf(-z)) }
+    @inline(__always) static func sigmoid(_ z: Float) -> Float { Activation.sigmoid(z) }
+    @inline(__always) static func silu(_ z: Float) -> Float { z * Activation.sigmoid(z) }
 }
