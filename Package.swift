@@ -33,18 +33,23 @@ let package = Package(
         .target(name: "ImageIO", dependencies: ["CTIFF", "CPNG", "CJPEG"]),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: fastMath),
+        .target(name: "CellModel", dependencies: ["Tensor", "NN", "ImageIO"], swiftSettings: fastMath),
         .target(name: "JobQueue", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "FolderWatch"),
-        .target(name: "TestSupport", dependencies: ["Tensor", "NN", "JobQueue", "FolderWatch"]),
+        .target(name: "TestSupport", dependencies: [
+            "Tensor", "NN",
+            "JobQueue", "FolderWatch",
+        ]),
         .executableTarget(
             name: "leuko",
             dependencies: [
-                "ImageIO", "Tensor", "NN",
+                "ImageIO", "Tensor", "NN", "CellModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "CellModelTests", dependencies: ["CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
     ]
