@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // C libraries: one system-library target each (module.modulemap + shim.h).
@@ -34,16 +35,24 @@ let package = Package(
         .target(name: "ImageIO", dependencies: ["CImageBridge", "CTIFF", "CPNG", "CJPEG"]),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: fastMath),
-        .target(name: "TestSupport", dependencies: ["Tensor", "NN"]),
+        .target(name: "CellModel", dependencies: ["Tensor", "NN", "ImageIO"], swiftSettings: fastMath),
+        .target(name: "JobQueue", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "FolderWatch"),
+        .target(name: "TestSupport", dependencies: [
+            "Tensor", "NN",
+            "JobQueue", "FolderWatch",
+        ]),
         .executableTarget(
             name: "leuko",
             dependencies: [
-                "ImageIO", "Tensor", "NN",
+                "ImageIO", "Tensor", "NN", "CellModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "CellModelTests", dependencies: ["CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
+        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
     ]
 )

@@ -1,0 +1,51 @@
+import Testing
+import Tensor
+import TestSupport
+@testable import NN
+
+/// The gradient-check table: every differentiable op against central differences.
+///
+/// Small shapes keep this fast in debug builds; inputs stay away from kinks.
+@Suite struct GradientCheckTests {
+    private func expectPasses(_ report: GradientCheck.Report, _ label: String,
+                              sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(report.passed, "\(label)\n\(report)", sourceLocation: sourceLocation)
+    }
+
+    @Test(arguments: Activation.Kind.allCases)
+    func activation(kind: Activation.Kind) {
+        var rng = RandomSource(seed: 11)
+        let kinks: [Float] = switch kind {
+        case .relu: [0]
+        case .hardswish: [-3, 3]
+        default: []
+        }
+        let x = GradientCheck.input([2, 3, 4, 5], scale: 2, avoiding: kinks, rng: &rng)
+        expectPasses(GradientCheck.check(layer: Activation(kind), input: x), "\(kind)")
+    }
+
+    @Test func linear() {
+        var rng = RandomSource(seed: 12)
+        let layer = Linear(6, 4, rng: &rng)
+        expectPasses(GradientCheck.check(layer: layer, input: GradientCheck.input([2, 3, 6], rng: &rng)), "linear tokens")
+        let noBias = Linear(5, 3, bias: false, rng: &rng)
+        expectPasses(GradientCheck.check(layer: noBias, input: GradientCheck.input([4, 5], rng: &rng)), "linear no bias")
+    }
+
+    @Test func checkerCatchesAWrongGradient() {
+        // A deliberately wrong backward (2x the true gradient) must fail the check.
+        var rng = RandomSource(seed: 13)
+        let x = GradientCheck.input([10], rng: &rng)
+        let report = GradientCheck.check([("x", x)], forward: {
+            let y = Tensor(zeros: [10])
+            for i in 0..<10 { y.data[i] = x.data[i] * x.data[i] }
+            return y
+        }, backward: { dy in
+            let dx = Tensor(zeros: [10])
+            for i in 0..<10 { dx.data[i] = 4 * x.data[i] * dy.data[i] }
+            return [dx]
+        })
+        #expect(!report.passed)
+        #expect(report.maxError > 0.4)
+    }
+}
