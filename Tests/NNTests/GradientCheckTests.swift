@@ -32,6 +32,22 @@ import TestSupport
         expectPasses(GradientCheck.check(layer: noBias, input: GradientCheck.input([4, 5], rng: &rng)), "linear no bias")
     }
 
+    @Test(arguments: [
+        (3, 1, 1, 1, 1, 4, 5),   // kernel, stride, padding, dilation, groups, in, out
+        (3, 2, 1, 1, 1, 3, 4),
+        (1, 1, 0, 1, 1, 4, 3),
+        (3, 1, 2, 2, 2, 4, 6),
+        (3, 1, 1, 1, 4, 4, 4),   // depthwise, direct kernel
+        (3, 2, 1, 1, 4, 4, 4),   // depthwise, stride 2
+    ])
+    func conv2d(kernel: Int, stride: Int, padding: Int, dilation: Int, groups: Int, inChannels: Int, outChannels: Int) {
+        var rng = RandomSource(seed: 14)
+        let layer = Conv2d(inChannels, outChannels, kernel: kernel, stride: stride, padding: padding,
+                           dilation: dilation, groups: groups, rng: &rng)
+        let x = GradientCheck.input([2, inChannels, 6, 7], rng: &rng)
+        expectPasses(GradientCheck.check(layer: layer, input: x), "conv2d k\(kernel) s\(stride) p\(padding) d\(dilation) g\(groups)")
+    }
+
     @Test func checkerCatchesAWrongGradient() {
         // A deliberately wrong backward (2x the true gradient) must fail the check.
         var rng = RandomSource(seed: 13)
