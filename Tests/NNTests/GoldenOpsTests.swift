@@ -42,6 +42,44 @@ struct GoldenOpsTests {
         try golden.checkLayer(layer, parameters: [("weight", layer.weight)] + (layer.bias.map { [("bias", $0)] } ?? []))
     }
 
+    @Test func batchNormTrainingUpdatesRunningStatistics() throws {
+        let golden = try GoldenCase("batchnorm2d_train")
+        let layer = BatchNorm2d(3)
+        layer.runningMean.assign(try golden.tensor("running_mean_before"))
+        layer.runningVar.assign(try golden.tensor("running_var_before"))
+        try golden.checkLayer(layer, parameters: [("weight", layer.weight), ("bias", layer.bias)])
+        try golden.expectOutput(layer.runningMean, "running_mean_after")
+        try golden.expectOutput(layer.runningVar, "running_var_after")
+    }
+
+    @Test func batchNormEvalUsesRunningStatistics() throws {
+        let golden = try GoldenCase("batchnorm2d_eval")
+        let layer = BatchNorm2d(3)
+        layer.runningMean.assign(try golden.tensor("running_mean"))
+        layer.runningVar.assign(try golden.tensor("running_var"))
+        layer.setTraining(false)
+        try golden.checkLayer(layer, parameters: [("weight", layer.weight), ("bias", layer.bias)])
+        try golden.expectOutput(layer.runningMean, "running_mean")
+    }
+
+    @Test func layerNormLastDimension() throws {
+        let layer = LayerNorm(8)
+        try GoldenCase("layernorm_lastdim").checkLayer(layer, parameters: [("weight", layer.weight), ("bias", layer.bias)])
+    }
+
+    @Test func groupNorm() throws {
+        let layer = GroupNorm(groups: 4, channels: 8)
+        try GoldenCase("groupnorm_g4").checkLayer(layer, parameters: [("weight", layer.weight), ("bias", layer.bias)])
+    }
+
+    @Test func softmaxLastDimension() throws {
+        try GoldenCase("softmax_lastdim").checkLayer(Softmax())
+    }
+
+    @Test func globalAveragePool() throws {
+        try GoldenCase("global_avgpool").checkLayer(GlobalAvgPool())
+    }
+
     @Test func harnessSeesTheGeluFormSlip() throws {
         // The tanh form on the erf case must exceed the tolerance, or the harness could not fail.
         let golden = try GoldenCase("gelu_erf")
