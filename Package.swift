@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // C libraries: one system-library target each (module.modulemap + shim.h).
@@ -33,7 +34,12 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: fastMath),
         .target(name: "CellModel", dependencies: ["Tensor", "NN", "ImageIO"], swiftSettings: fastMath),
-        .target(name: "TestSupport", dependencies: ["Tensor", "NN"]),
+        .target(name: "JobQueue", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "FolderWatch"),
+        .target(name: "TestSupport", dependencies: [
+            "Tensor", "NN",
+            "JobQueue", "FolderWatch",
+        ]),
         .executableTarget(
             name: "leuko",
             dependencies: [
@@ -45,5 +51,6 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "CellModelTests", dependencies: ["CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
+        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
     ]
 )
