@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // C libraries: one system-library target each (module.modulemap + shim.h).
@@ -29,11 +30,18 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg",
                        providers: [.apt(["libjpeg62-turbo-dev"])]),
 
-        .target(name: "ImageIO", dependencies: ["CTIFF", "CPNG", "CJPEG"]),
+        // setjmp-protected libjpeg/libpng calls and libtiff handlers (Swift cannot catch longjmp/exit).
+        .target(name: "CImageBridge", dependencies: ["CTIFF", "CPNG", "CJPEG"]),
+        .target(name: "ImageIO", dependencies: ["CImageBridge", "CTIFF", "CPNG", "CJPEG"]),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: fastMath),
         .target(name: "CellModel", dependencies: ["Tensor", "NN", "ImageIO"], swiftSettings: fastMath),
-        .target(name: "TestSupport", dependencies: ["Tensor", "NN"]),
+        .target(name: "JobQueue", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "FolderWatch"),
+        .target(name: "TestSupport", dependencies: [
+            "Tensor", "NN",
+            "JobQueue", "FolderWatch",
+        ]),
         .target(name: "Analysis", dependencies: ["ImageIO", "CellModel", "Tensor"], swiftSettings: fastMath),
         .executableTarget(
             name: "leuko",
@@ -46,6 +54,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "CellModelTests", dependencies: ["CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
+        .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CellModel", "ImageIO"]),
     ]
 )

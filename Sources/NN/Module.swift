@@ -6,6 +6,16 @@ import Tensor
 /// the tree to give dotted names (`stage2.1.project.weight`), counts, `zeroGrad` and the mode
 /// switch. Forward and backward are not part of this protocol because their arity varies; a
 /// one-input, one-output layer also conforms to `Layer`.
+///
+/// Convention for ops (DESIGN §4.2): every op with a backward pass is a `final class`, one
+/// instance per use in a network, whose `forward` keeps exactly what its `backward` needs
+/// (usually a reference to its input, never a copy: a tensor passed forward must not be
+/// modified until backward ran). This holds for parameter-free ops too (`Activation`, pools,
+/// upsampling, `Dropout`), so every one-input op is a `Layer` and composes the same way.
+/// Ops with several inputs or outputs (concat/split, residual add) and losses are classes
+/// with their own `forward`/`backward` signatures. `backward` returns a new `dInput` and adds
+/// parameter gradients into `Parameter.grad`. Layout is `[N, C, H, W]` Float32 unless a doc
+/// comment says otherwise (tokens `[B, L, C]` for `Linear`/`LayerNorm`).
 package protocol Module: AnyObject {
     /// Parameters owned directly by this module, with local names (`weight`, `bias`).
     var localParameters: [(String, Parameter)] { get }

@@ -42,6 +42,19 @@ package enum Parallel {
     }
 }
 
+extension Parallel {
+    /// Runs `body` on disjoint ranges covering `0..<count`, each at least `grain` long (except
+    /// the last), spread over up to `threadCount` threads. For flat elementwise loops.
+    package static func forEachRange(_ count: Int, grain: Int = 16_384, _ body: (Range<Int>) -> Void) {
+        let chunks = max(1, min(threadCount, (count + grain - 1) / max(1, grain)))
+        if chunks == 1 {
+            body(0..<count)
+            return
+        }
+        forEach(chunks) { chunk in body(count * chunk / chunks ..< count * (chunk + 1) / chunks) }
+    }
+}
+
 /// Wraps a non-Sendable value whose concurrent use the caller has made safe by construction.
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value

@@ -1,6 +1,6 @@
-/// A dense Float32 tensor: contiguous row-major storage, 64-byte aligned, rank 1 to 4.
+/// A dense Float32 tensor: contiguous row-major storage, 64-byte aligned, rank 0 to 4.
 ///
-/// Images and feature maps are `[N, C, H, W]`; matrices are `[rows, cols]`. A `Tensor` is a
+/// Images and feature maps are `[N, C, H, W]`; matrices are `[rows, cols]`; a scalar has shape `[]`. A `Tensor` is a
 /// reference type on purpose: layers keep the tensors their backward pass needs and add into
 /// gradient tensors in place, so copying is always explicit (`copy()`). Kernels read and write
 /// through `data` (an `UnsafeMutablePointer<Float>`) so hot loops never touch Swift arrays.
@@ -14,7 +14,7 @@ package final class Tensor: @unchecked Sendable {
 
     /// A zero-filled tensor of the given shape.
     package init(zeros shape: [Int]) {
-        precondition(!shape.isEmpty && shape.count <= 4, "Tensor rank must be 1...4, got \(shape)")
+        precondition(shape.count <= 4, "Tensor rank must be 0...4, got \(shape)")
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor shape has a negative extent: \(shape)")
         self.shape = shape
         self.count = shape.reduce(1, *)

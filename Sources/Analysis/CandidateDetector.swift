@@ -1,0 +1,95 @@
+import CellModel
+import ImageIO
+
+/// Finds candidate WBCs in a nucleus-stain concentration map.
+///
+/// Steps: threshold (Otsu over stained pixels, raised to a floor), opening by 1 px, hole
+/// filling, connected components with a minimum area (µm² when the pixel spacing is known,
+/// else relative to the image), grouping of nearby lobes into one nucleus (dilation by a gap
+/// relative to the typical component size), splitting of a group whose distance transform
+/// shows two well-separated centres of comparable radius (two touching cells), and a size
+/// filter relative to the largest nucleus in the image. Each surviving nucleus gets a cell
+/// estimate: its box grown by a cytoplasm margin proportional to its size. The nucleus
+/// pixels of each candidate are kept in `nucleusLabels` (0 = none, i + 1 = candidate i).
+package struct CandidateDetector: Sendable {
+    package var parameters: CandidateParameters
+
+    package init(parameters: CandidateParameters = CandidateParameters()) { self.parameters = parameters }
+
+    package struct Result: Sendable {
+        package let threshold: Float
+        package let candidates: [CellCandidate]
+        /// Per pixel: 0, or i + 1 for a nucleus pixel of candidate i.
+        package let nucleusLabels: [Int32]
+    }
+
+    /// The threshold on the smoothed concentration: max(Otsu over pixels above 2 % of the
+    /// 99.9th percentile, floor fraction x that percentile, absolute floor).
+    package func threshold(_ concentration: FloatPlane) -> Float {
+        let p999 = concentration.percentile(99.9)
+        let stained = concentration.values.filter { $0 > 0.02 * p999 }
+        let otsu = stained.count > 16 ? Statistics.otsu(stained) : p999
+        return max(otsu, parameters.thresholdFloorFraction * p999, parameters.absoluteThresholdFloor)
+    }
+
+    package func detect(_ concentration: FloatPlane, pixelSpacing: PixelSpacing? = nil) -> Result {
+        let w = concentration.width, h = concentration.height, p = parameters
+        let t = threshold(concentration)
+        let mask = BinaryMask(concentration, above: t).opened(by: 1).holesFilled()
+        let minArea: Double
+        if let s = pixelSpacing, s.x > 0, s.y > 0 {
+            minArea = p.minComponentAreaMicrons2 / (s.x * s.y)
+        } else {
+            minArea = max(4, p.minComponentFraction * Double(w * h))
+        }
+        let comps = ConnectedComponents(mask)
+        let kept = comps.components.filter { Double($0.area) >= minArea }
+        let empty = Result(threshold: t, candidates: [], nucleusLabels: [Int32](repeating: 0, count: w * h))
+        guard !kept.isEmpty else { return empty }
+        let nuclei = comps.mask(keeping: Set(kept.map(\.label)))
+
+        // Lobes: components within `gap` of each other form one group.
+        let diameters = kept.map(\.equivalentDiameter).sorted()
+        let gap = max(1, p.lobeGapFraction * diameters[diameters.count / 2])
+        let groups = ConnectedComponents(nuclei.dilated(by: gap))
+
+        // Split each group where its (closed) shape has two centres; collect parts.
+        var parts: [[Int]] = []
+        for g in groups.components {
+            var pixels: [Int] = []
+            for y in g.y0..<g.y1 {
+                for x in g.x0..<g.x1 where nuclei.bits[y * w + x] && groups.labels[y * w + x] == Int32(g.label) {
+                    pixels.append(y * w + x)
+                }
+            }
+            guard !pixels.isEmpty else { continue }
+            parts += TouchingCellSplitter(parameters: p).split(pixels, imageWidth: w, bridge: gap)
+        }
+        let maxArea = parts.map(\.count).max() ?? 1
+        var candidates: [CellCandidate] = []
+        var labels = [Int32](repeating: 0, count: w * h)
+        for part in parts.sorted(by: { $0.count > $1.count })
+        where Double(part.count) >= p.relativeAreaFloor * Double(maxArea) {
+            var x0 = w, y0 = h, x1 = 0, y1 = 0
+            for i in part {
+                let x = i % w, y = i / w
+                x0 = min(x0, x); y0 = min(y0, y); x1 = max(x1, x + 1); y1 = max(y1, y + 1)
+            }
+            let eqd = (4 * Double(part.count) / Double.pi).squareRoot()
+            let m = p.cytoplasmMarginFraction * eqd
+            let cell = BoundingBox(x0: Double(x0) - m, y0: Double(y0) - m, x1: Double(x1) + m, y1: Double(y1) + m)
+            let clipped = BoundingBox(x0: max(0, cell.x0), y0: max(0, cell.y0),
+                                      x1: min(Double(w), cell.x1), y1: min(Double(h), cell.y1))
+            let cut = cell.x0 < 0 || cell.y0 < 0 || cell.x1 > Double(w) || cell.y1 > Double(h)
+            let index = Int32(candidates.count + 1)
+            for i in part { labels[i] = index }
+            candidates.append(CellCandidate(
+                box: clipped, centerX: cell.centerX, centerY: cell.centerY,
+                diameter: (cell.width * cell.height).squareRoot(),
+                nucleusBox: BoundingBox(x0: Double(x0), y0: Double(y0), x1: Double(x1), y1: Double(y1)),
+                nucleusArea: part.count, score: (Double(part.count) / Double(maxArea)).squareRoot(),
+                touchesBorder: cut))
+        }
+        return Result(threshold: t, candidates: candidates, nucleusLabels: labels)
+    }
+}

@@ -1,0 +1,34 @@
+/// The tunable constants of candidate detection, in one place with their meaning.
+///
+/// Lengths are in pixels unless stated; "relative" ones scale with the image or the nucleus.
+package struct CandidateParameters: Sendable, Equatable {
+    /// Gaussian sigma (pixels) applied to the nucleus-stain concentration before thresholding.
+    package var smoothingSigma = 1.0
+    /// Threshold floor as a fraction of the 99.9th percentile of the smoothed concentration:
+    /// Otsu's threshold is raised to at least this (an image with one small WBC is almost all
+    /// red cells, and Otsu alone would split red cells from glass).
+    package var thresholdFloorFraction: Float = 0.35
+    /// Absolute floor of the threshold (concentration units, OD ≈ 0.05): below it is noise.
+    package var absoluteThresholdFloor: Float = 0.05
+    /// Minimum nucleus component area: this fraction of the image area when the pixel
+    /// spacing is unknown...
+    package var minComponentFraction = 0.0005
+    /// ...or this many µm² when it is known.
+    package var minComponentAreaMicrons2 = 4.0
+    /// Lobes closer than this fraction of the median component's equivalent diameter belong
+    /// to one nucleus (neutrophil lobes are joined by thin strands the threshold drops).
+    package var lobeGapFraction = 0.25
+    /// Two centres of the distance transform mean two cells when they are farther apart than
+    /// this fraction of the sum of their radii...
+    package var splitSeparation = 0.9
+    /// ...and the smaller radius is at least this fraction of the larger.
+    package var splitMinRadiusRatio = 0.35
+    /// Candidates whose nucleus area is below this fraction of the image's largest are
+    /// dropped (platelets, debris, stained red-cell rims).
+    package var relativeAreaFloor = 0.15
+    /// Cytoplasm margin added around the nucleus box on every side, as a fraction of the
+    /// nucleus equivalent diameter.
+    package var cytoplasmMarginFraction = 0.2
+
+    package init() {}
+}

@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+
+/// A durable job queue in one SQLite file (GRDB `DatabasePool`, WAL), safe across processes.
+///
+/// Several processes may open the same file (the daemon and `leuko queue …` admin commands):
+/// every write is one `BEGIN IMMEDIATE` transaction, so read-then-write sequences never fail
+/// with `SQLITE_BUSY_SNAPSHOT`, and a connection waits up to `busyTimeout` for the write lock.
+/// Settings: `journal_mode=WAL`, `synchronous` per `JobQueueOptions` (FULL by default),
+/// `foreign_keys=ON`, `busy_timeout`.
+///
+/// Knows nothing about what a job does: it stores an input's identity and an opaque payload.
+/// Time comes from the injected `JobClock`; backoff jitter from the injected `JitterSource`.
+package final class JobQueue: Sendable {
+    package let options: JobQueueOptions
+    package let path: String
+    let pool: DatabasePool
+    let clock: any JobClock
+    let jitter: any JitterSource
+
+    /// Opens (creating if needed) the queue at `path` and migrates its schema.
+    ///
+    /// Throws `JobQueueError.invalidOptions` for bad options and `.database` when the file
+    /// cannot be opened or migrated (the message names the path and SQLite's reason).
+    package init(path: String, options: JobQueueOptions = JobQueueOptions(),
+                 clock: any JobClock = SystemJobClock(), jitter: any JitterSource = SystemJitter()) throws {
+        try options.validate()
+        self.options = options
+        self.path = path
+        self.clock = clock
+        self.jitter = jitter
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(options.busyTimeout)
+        config.label = "JobQueue"
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            // Per connection, and only the writer writes. Set after opening: GRDB switches the
+            // writer to WAL (and synchronous=NORMAL) after `prepareDatabase` has run.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(options.synchronous.rawValue)")
+            }
+            try JobQueueSchema.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw JobQueueError(.database, "cannot open \(path): \(error.message ?? "\(error)") (SQLite code \(error.resultCode.rawValue))")
+        } catch {
+            throw JobQueueError(.database, "cannot open \(path): \(error)")
+        }
+    }
+
+    /// The clock's current time in stored form (ms since 1970).
+    var nowMS: Int64 { clock.now.millisecondsSince1970 }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer connection.
+    /// A thrown error rolls back; SQLite errors become `JobQueueError.database`.
+    func immediate<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch let error as DatabaseError {
+            throw JobQueueError(.database, "\(path): \(error.message ?? "\(error)") (SQLite code \(error.resultCode.rawValue))")
+        }
+    }
+
+    /// Runs a read-only `body` on a reader connection (a WAL snapshot).
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as DatabaseError {
+            throw JobQueueError(.database, "\(path): \(error.message ?? "\(error)") (SQLite code \(error.resultCode.rawValue))")
+        }
+    }
+
+    /// The job with `id`, or `notFound`.
+    static func fetchJob(_ db: Database, id: Int64) throws -> Job {
+        guard let job = try Job.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]) else {
+            throw JobQueueError(.notFound, "no job with id \(id)")
+        }
+        return job
+    }
+
+    /// Appends an entry to a job's error history and sets its `last_error`.
+    static func recordError(_ db: Database, _ entry: JobErrorEntry) throws {
+        try db.execute(sql: """
+            INSERT INTO job_errors (job_id, at, attempt, kind, message) VALUES (?, ?, ?, ?, ?)
+            """, arguments: [entry.jobID, entry.at.millisecondsSince1970, entry.attempt, entry.kind.rawValue, entry.message])
+        try db.execute(sql: "UPDATE jobs SET last_error = ? WHERE id = ?", arguments: [entry.message, entry.jobID])
+    }
+
+    /// Journal mode and synchronous level as SQLite reports them (for status and tests).
+    package func databaseSettings() async throws -> (journalMode: String, synchronous: Int, foreignKeys: Bool, busyTimeoutMS: Int) {
+        try await pool.writeWithoutTransaction { db in
+            let journal = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?"
+            let sync = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            let fk = try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") ?? false
+            let busy = try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? -1
+            return (journal, sync, fk, busy)
+        }
+    }
+}

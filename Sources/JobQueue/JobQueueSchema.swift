@@ -1,0 +1,69 @@
+import GRDB
+
+/// The queue's schema as an ordered list of migrations (GRDB `DatabaseMigrator`).
+///
+/// Migrations are append-only: a released one is never edited; a change is a new migration.
+/// Times are INTEGER milliseconds since 1970 UTC; `mtime_ns` is the input's mtime in
+/// nanoseconds (exact, as `stat` reports it).
+package enum JobQueueSchema {
+    /// The migrator that brings any older queue database to the current schema.
+    package static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: jobs, input keys, error history") { db in
+            try db.execute(sql: """
+                CREATE TABLE jobs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    path TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    mtime_ns INTEGER NOT NULL,
+                    content_hash TEXT,
+                    payload TEXT,
+                    priority INTEGER NOT NULL DEFAULT 0,
+                    state TEXT NOT NULL CHECK (state IN
+                        ('queued', 'running', 'succeeded', 'retrying', 'failed', 'cancelled')),
+                    attempt INTEGER NOT NULL DEFAULT 0 CHECK (attempt >= 0),
+                    max_attempts INTEGER NOT NULL CHECK (max_attempts >= 1),
+                    enqueued_at INTEGER NOT NULL,
+                    scheduled_at INTEGER NOT NULL,
+                    started_at INTEGER,
+                    finished_at INTEGER,
+                    lease_until INTEGER,
+                    claim_token TEXT,
+                    worker TEXT,
+                    host TEXT,
+                    last_error TEXT,
+                    CHECK ((state = 'running') = (claim_token IS NOT NULL AND lease_until IS NOT NULL))
+                );
+                -- The claim's search: due jobs of a waiting state.
+                CREATE INDEX jobs_by_state_schedule ON jobs (state, scheduled_at, priority, id);
+                CREATE INDEX jobs_by_finish ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+                CREATE INDEX jobs_by_path ON jobs (path);
+
+                -- Idempotency keys; they outlive pruned jobs (job_id becomes NULL).
+                CREATE TABLE input_keys (
+                    path TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    mtime_ns INTEGER NOT NULL,
+                    content_hash TEXT,
+                    job_id INTEGER REFERENCES jobs (id) ON DELETE SET NULL,
+                    first_seen_at INTEGER NOT NULL,
+                    PRIMARY KEY (path, size, mtime_ns)
+                ) WITHOUT ROWID;
+                CREATE INDEX input_keys_by_hash ON input_keys (path, content_hash) WHERE content_hash IS NOT NULL;
+                CREATE INDEX input_keys_by_job ON input_keys (job_id);
+
+                CREATE TABLE job_errors (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                    at INTEGER NOT NULL,
+                    attempt INTEGER NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('transient', 'permanent', 'lease_expired')),
+                    message TEXT NOT NULL
+                );
+                CREATE INDEX job_errors_by_job ON job_errors (job_id, at);
+                CREATE INDEX job_errors_by_time ON job_errors (at);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,27 @@
+/// The life-cycle state of a job (after Oban's states, reduced to what a file queue needs).
+///
+/// Transitions (all made by `JobQueue`, each in one `BEGIN IMMEDIATE` transaction):
+/// ```
+/// enqueue -> queued
+/// queued | retrying  --claim-->           running      (lease, claim token, attempt += 1)
+/// running            --complete-->        succeeded
+/// running            --fail(transient)--> retrying     (backoff) | failed (attempt == max)
+/// running            --fail(permanent)--> failed
+/// running            --lease expired-->   retrying     (now)     | failed (attempt == max)
+/// queued | retrying | running --cancel--> cancelled
+/// failed | cancelled --retry-->           queued       (attempts start again)
+/// ```
+/// `failed` is the dead-letter state: nothing leaves it except an admin's retry.
+package enum JobState: String, Sendable, Codable, CaseIterable, Comparable {
+    case queued, running, succeeded, retrying, failed, cancelled
+
+    /// Waiting for a worker (claimable once `scheduled_at` has passed).
+    package var isWaiting: Bool { self == .queued || self == .retrying }
+
+    /// No worker will touch the job again unless an admin retries it.
+    package var isFinal: Bool { self == .succeeded || self == .failed || self == .cancelled }
+
+    package static func < (a: JobState, b: JobState) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}

@@ -1,0 +1,41 @@
+/// The result of `Benchmark.engine`, printed as JSON by `leuko bench engine`.
+///
+/// `sgemm_gflops` is the peak with the largest thread count. Each case row also carries the
+/// sgemm figure for its own thread count (`sgemm_gflops`), against which `ratio_to_sgemm`
+/// (forward GFLOP/s over sgemm GFLOP/s) is taken, so one-thread rows compare with the
+/// one-thread peak.
+extension Benchmark {
+    package struct Report: Sendable {
+        package struct CaseResult: Sendable {
+            package let name: String
+            package let threads: Int
+            package let forwardGFLOPs: Double
+            package let forwardBackwardGFLOPs: Double
+            package let ratioToSgemm: Double
+            package let sgemmGFLOPs: Double
+        }
+
+        package let sgemmGFLOPs: Double
+        package let cases: [CaseResult]
+
+        /// `{"sgemm_gflops": …, "cases": [{"name": …, "threads": …, "forward_gflops": …,
+        /// "forward_backward_gflops": …, "ratio_to_sgemm": …, "sgemm_gflops": …}, …]}`,
+        /// keys in this order, one case per line.
+        package var json: String {
+            func number(_ value: Double, _ digits: Int) -> String {
+                guard value.isFinite else { return "null" }
+                var scale = 1.0
+                for _ in 0..<digits { scale *= 10 }
+                let rounded = (value * scale).rounded() / scale
+                return "\(rounded)"
+            }
+            let rows = cases.map { c in
+                "{\"name\": \"\(c.name)\", \"threads\": \(c.threads), \"forward_gflops\": \(number(c.forwardGFLOPs, 2)), "
+                    + "\"forward_backward_gflops\": \(number(c.forwardBackwardGFLOPs, 2)), "
+                    + "\"ratio_to_sgemm\": \(number(c.ratioToSgemm, 3)), \"sgemm_gflops\": \(number(c.sgemmGFLOPs, 2))}"
+            }
+            return "{\"sgemm_gflops\": \(number(sgemmGFLOPs, 2)), \"cases\": [\n  "
+                + rows.joined(separator: ",\n  ") + "\n]}"
+        }
+    }
+}
