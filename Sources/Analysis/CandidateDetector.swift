@@ -5,9 +5,9 @@ import ImageIO
 ///
 /// Steps: threshold (Otsu over stained pixels, raised to a floor), opening by 1 px, hole
 /// filling, connected components with a minimum area (µm² when the pixel spacing is known,
-/// else relative to the image), grouping of nearby lobes into one nucleus (dilation by a gap
-/// relative to the typical component size), splitting of a group whose distance transform
-/// shows two well-separated centres of comparable radius (two touching cells), and a size
+/// else relative to the image), optional splitting (`splitTouchingNuclei`) of a component whose distance
+/// transform shows two well-separated centres of comparable radius (two touching nuclei), grouping of nearby
+/// pieces into one nucleus (lobes; gap relative to the pieces' own size), and a size
 /// filter relative to the largest nucleus in the image. Each surviving nucleus gets a cell
 /// estimate: its box grown by a cytoplasm margin proportional to its size. The nucleus
 /// pixels of each candidate are kept in `nucleusLabels` (0 = none, i + 1 = candidate i).
@@ -48,23 +48,22 @@ package struct CandidateDetector: Sendable {
         guard !kept.isEmpty else { return empty }
         let nuclei = comps.mask(keeping: Set(kept.map(\.label)))
 
-        // Lobes: components within `gap` of each other form one group.
-        let diameters = kept.map(\.equivalentDiameter).sorted()
-        let gap = max(1, p.lobeGapFraction * diameters[diameters.count / 2])
-        let groups = ConnectedComponents(nuclei.dilated(by: gap))
-
-        // Split each group where its (closed) shape has two centres; collect parts.
-        var parts: [[Int]] = []
-        for g in groups.components {
-            var pixels: [Int] = []
-            for y in g.y0..<g.y1 {
-                for x in g.x0..<g.x1 where nuclei.bits[y * w + x] && groups.labels[y * w + x] == Int32(g.label) {
-                    pixels.append(y * w + x)
-                }
+        // Touching cells: a component whose distance transform has two centres is split.
+        var pieces: [[Int]] = [], family: [Int] = []
+        var byLabel = [Int: [Int]]()
+        let keptLabels = Set(kept.map(\.label))
+        for i in 0..<(w * h) where keptLabels.contains(Int(comps.labels[i])) { byLabel[Int(comps.labels[i]), default: []].append(i) }
+        for c in kept {
+            let whole = byLabel[c.label]!
+            let split = p.splitTouchingNuclei ? TouchingCellSplitter(parameters: p).split(whole, imageWidth: w, bridge: 1) : [whole]
+            for part in split {
+                pieces.append(part); family.append(c.label)
             }
-            guard !pixels.isEmpty else { continue }
-            parts += TouchingCellSplitter(parameters: p).split(pixels, imageWidth: w, bridge: gap)
         }
+        // Lobes: pieces closer than their own scale form one nucleus (never two split parts).
+        let groupOf = LobeGrouper(gapFraction: p.lobeGapFraction).groups(pieces, family: family, width: w, height: h)
+        var parts = [[Int]](repeating: [], count: (groupOf.max() ?? -1) + 1)
+        for (k, piece) in pieces.enumerated() { parts[groupOf[k]] += piece }
         let maxArea = parts.map(\.count).max() ?? 1
         var candidates: [CellCandidate] = []
         var labels = [Int32](repeating: 0, count: w * h)

@@ -1,12 +1,13 @@
-/// Splits one group of nucleus pixels into cells where its distance transform shows two
+/// Splits one connected nucleus component into cells where its distance transform shows two
 /// (or more) well-separated centres.
 ///
-/// The group is first closed by the lobe gap (so a lobed nucleus becomes one compact blob).
+/// The component is first closed by `bridge` pixels and hole-filled (smoothing its outline).
 /// Local maxima of the inside distance are candidate centres with radius r = the distance.
 /// Taking them by decreasing r, a maximum becomes a new centre only when its radius is at
 /// least `splitMinRadiusRatio` x the largest and it lies farther than `splitSeparation` x
-/// (r_i + r_j) from every accepted centre: two discs that barely overlap, i.e. two cells,
-/// not the lobes of one. Pixels go to the centre minimising distance / radius.
+/// (r_i + r_j) from every accepted centre with a neck between them (the inside distance
+/// along the segment dips below `splitNeckFraction` x the smaller radius): two discs that
+/// barely overlap, i.e. two cells, not the lobes of one. Pixels go to the centre minimising distance / radius.
 struct TouchingCellSplitter {
     let parameters: CandidateParameters
 
@@ -36,7 +37,16 @@ struct TouchingCellSplitter {
         for q in peaks.dropFirst() where Double(q.r) >= parameters.splitMinRadiusRatio * Double(top.r) {
             let far = centres.allSatisfy { c in
                 let dx = Double(q.x - c.x), dy = Double(q.y - c.y)
-                return (dx * dx + dy * dy).squareRoot() > parameters.splitSeparation * Double(q.r + c.r)
+                let length = (dx * dx + dy * dy).squareRoot()
+                guard length > parameters.splitSeparation * Double(q.r + c.r) else { return false }
+                // A real neck between them: the inside distance dips along the segment.
+                var neck = Float.infinity
+                let steps = max(2, Int(length))
+                for s in 0...steps {
+                    let t = Double(s) / Double(steps)
+                    neck = min(neck, dist[Int((Double(c.x) + t * dx).rounded()), Int((Double(c.y) + t * dy).rounded())])
+                }
+                return Double(neck) < parameters.splitNeckFraction * Double(min(q.r, c.r))
             }
             if far { centres.append(q) }
         }
