@@ -27,7 +27,7 @@ package struct CandidateParameters: Sendable, Equatable {
     package var splitTouchingNuclei = false
     /// Two centres of the distance transform mean two cells when they are farther apart than
     /// this fraction of the sum of their radii...
-    package var splitSeparation = 1.0
+    package var splitSeparation = 0.85
     /// ...and the smaller radius is at least this fraction of the larger.
     package var splitMinRadiusRatio = 0.6
     /// ...and the inside distance along the segment between them dips below this fraction
