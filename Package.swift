@@ -42,7 +42,10 @@ let package = Package(
             "Tensor", "NN",
             "JobQueue", "FolderWatch",
         ]),
-        .target(name: "Analysis", dependencies: ["ImageIO", "CellModel", "Tensor"], swiftSettings: fastMath),
+        // Analysis is optimised in debug builds too: its per-pixel loops are ~20x slower at
+        // -Onone, and the test suite runs it on every dataset image.
+        .target(name: "Analysis", dependencies: ["ImageIO", "CellModel", "Tensor"],
+                swiftSettings: fastMath + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .executableTarget(
             name: "leuko",
             dependencies: [

@@ -53,9 +53,28 @@ package struct BinaryMask: Sendable, Equatable {
     /// Dilation by a disc of `radius` pixels (Euclidean): pixels within `radius` of the set.
     package func dilated(by radius: Double) -> BinaryMask {
         guard radius > 0 else { return self }
+        if radius < 1.4 { return crossDilated() }
         let d = DistanceTransform.squared(to: self)
         let r2 = Float(radius * radius)
         return BinaryMask(width: width, height: height, bits: d.values.map { $0 <= r2 })
+    }
+
+    /// Dilation by the radius-1 disc (the pixel and its 4 neighbours), without a distance
+    /// transform.
+    private func crossDilated() -> BinaryMask {
+        var out = bits
+        let w = width, h = height
+        bits.withUnsafeBufferPointer { b in
+            out.withUnsafeMutableBufferPointer { o in
+                for y in 0..<h {
+                    for x in 0..<w where !b[y * w + x] {
+                        let i = y * w + x
+                        o[i] = (x > 0 && b[i - 1]) || (x < w - 1 && b[i + 1]) || (y > 0 && b[i - w]) || (y < h - 1 && b[i + w])
+                    }
+                }
+            }
+        }
+        return BinaryMask(width: w, height: h, bits: out)
     }
 
     /// Erosion by a disc of `radius` pixels: pixels farther than `radius` from the background.

@@ -43,8 +43,8 @@ package struct FieldLocalizer: Sendable {
         guard image.width >= 8, image.height >= 8 else {
             throw AnalysisError(.unsupportedImage, "image is \(image.width)x\(image.height); need at least 8x8")
         }
-        let (normalized, estimate, od) = normalizer.normalize(image)
-        let conc = normalizer.concentrationPlanes(od, stains: estimate.stains).nucleus
+        let n = normalizer.normalizeWithConcentrations(image)
+        let (normalized, estimate, conc) = (n.image, n.estimate, n.nucleus)
         let smooth = GaussianBlur.apply(conc, sigma: detector.parameters.smoothingSigma)
         let found = detector.detect(smooth, pixelSpacing: image.pixelSpacing)
         let (halo, labels) = cellRegions(found, width: image.width, height: image.height)

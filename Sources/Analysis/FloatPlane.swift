@@ -41,12 +41,34 @@ package struct FloatPlane: Sendable, Equatable {
 
 /// Small order statistics shared by the Analysis steps.
 package enum Statistics {
-    /// The `p`-th percentile (0...100) of `values` by nearest rank on a sorted copy; 0 when empty.
+    /// The `p`-th percentile (0...100) of `values` by nearest rank (the value a sorted copy
+    /// would hold at round(p/100 * (n-1))); 0 when empty. Quickselect on a copy: O(n).
     package static func percentile(_ values: [Float], _ p: Double) -> Float {
         guard !values.isEmpty else { return 0 }
-        let sorted = values.sorted()
-        let rank = Int((p / 100 * Double(sorted.count - 1)).rounded())
-        return sorted[min(max(rank, 0), sorted.count - 1)]
+        let rank = min(max(Int((p / 100 * Double(values.count - 1)).rounded()), 0), values.count - 1)
+        var a = values
+        return a.withUnsafeMutableBufferPointer { select($0, rank) }
+    }
+
+    /// The k-th smallest element (0-based) of `a`, reordering it (Hoare selection with a
+    /// median-of-three pivot; deterministic).
+    static func select(_ a: UnsafeMutableBufferPointer<Float>, _ k: Int) -> Float {
+        var lo = 0, hi = a.count - 1
+        while hi > lo {
+            let mid = lo + (hi - lo) / 2
+            if a[mid] < a[lo] { a.swapAt(mid, lo) }
+            if a[hi] < a[lo] { a.swapAt(hi, lo) }
+            if a[hi] < a[mid] { a.swapAt(hi, mid) }
+            let pivot = a[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while a[j] > pivot { j -= 1 }
+                if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { return a[k] }
+        }
+        return a[k]
     }
 
     /// The median of `values`; 0 when empty.

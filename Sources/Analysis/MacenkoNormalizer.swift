@@ -116,19 +116,26 @@ package struct MacenkoNormalizer: Sendable {
     }
 
     /// The normalised image: concentrations rescaled to the reference maxima and re-mixed
-    /// with the reference stains on white glass.
+    /// with the reference stains on white glass. Also returns the image's (unscaled,
+    /// non-negative) concentration planes, which the saliency prior reads.
     package func normalize(_ image: RGBRaster) -> (image: RGBRaster, estimate: Estimate, od: OpticalDensity) {
+        let r = normalizeWithConcentrations(image)
+        return (r.image, r.estimate, r.od)
+    }
+
+    package func normalizeWithConcentrations(_ image: RGBRaster)
+        -> (image: RGBRaster, estimate: Estimate, od: OpticalDensity, nucleus: FloatPlane, counter: FloatPlane) {
         let od = OpticalDensity(image)
         let est = estimate(od)
-        let scale = reference.maxConcentration / est.stains.maxConcentration
+        let (cn, cc) = concentrationPlanes(od, stains: est.stains)
+        let scale = SIMD2<Float>(reference.maxConcentration / est.stains.maxConcentration)
         var out = RGBRaster(width: image.width, height: image.height, pixelSpacing: image.pixelSpacing)
-        let rn = reference.nucleus, rc = reference.counter
+        let rn = SIMD3<Float>(reference.nucleus), rc = SIMD3<Float>(reference.counter)
+        let ln10 = Float(M_LN10)
         for i in 0..<image.count {
-            let k = est.stains.concentrations(SIMD3(Double(od.r[i]), Double(od.g[i]), Double(od.b[i])))
-            let c = SIMD2(max(0, k.x), max(0, k.y)) * scale
-            let o = rn * c.x + rc * c.y
-            out.r[i] = Float(pow(10, -o.x)); out.g[i] = Float(pow(10, -o.y)); out.b[i] = Float(pow(10, -o.z))
+            let o = rn * (cn.values[i] * scale.x) + rc * (cc.values[i] * scale.y)
+            out.r[i] = expf(-ln10 * o.x); out.g[i] = expf(-ln10 * o.y); out.b[i] = expf(-ln10 * o.z)
         }
-        return (out, est, od)
+        return (out, est, od, cn, cc)
     }
 }

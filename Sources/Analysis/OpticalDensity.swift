@@ -19,7 +19,8 @@ package struct OpticalDensity: Sendable {
         let w = white ?? OpticalDensity.estimateWhite(image)
         width = image.width; height = image.height; self.white = w
         func od(_ p: [Float], _ wc: Float) -> [Float] {
-            p.map { max(0, -log10(max($0, 1 / 255) / wc)) }
+            let lw = log10(wc)
+            return p.map { max(0, lw - log10(max($0, 1 / 255))) }
         }
         r = od(image.r, w.0); g = od(image.g, w.1); b = od(image.b, w.2)
     }

@@ -57,3 +57,24 @@ import Testing
         #expect(labels[64 * 128 + 0] == 0 && labels[64 * 128 + 127] == 7)
     }
 }
+
+@Suite struct StatisticsTests {
+    @Test func percentileMatchesSortedNearestRank() {
+        var rng = TestRandom(state: 11)
+        for n in [1, 2, 3, 10, 101, 1000] {
+            let v = (0..<n).map { _ in Float((rng.next() * 50).rounded()) }   // many ties
+            let sorted = v.sorted()
+            for p in [0.0, 1, 25, 50, 90, 99.5, 100] {
+                let rank = Int((p / 100 * Double(n - 1)).rounded())
+                #expect(Statistics.percentile(v, p) == sorted[rank], "n \(n) p \(p)")
+            }
+        }
+        #expect(Statistics.percentile([], 50) == 0)
+    }
+
+    @Test func otsuSplitsTwoModes() {
+        let v = [Float](repeating: 0.1, count: 100) + [Float](repeating: 0.9, count: 50)
+        let t = Statistics.otsu(v)
+        #expect(t > 0.1 && t <= 0.9)
+    }
+}
