@@ -21,7 +21,7 @@ package final class Activation: Layer {
 
     package func forward(_ input: Tensor) -> Tensor {
         self.input = input
-        let output = Tensor(zeros: input.shape)
+        let output = Tensor(uninitialized: input.shape)
         let x = input.data, y = output.data, kind = self.kind
         Parallel.forEachRange(input.count) { range in
             for i in range { y[i] = Self.value(kind, x[i]) }
@@ -32,7 +32,7 @@ package final class Activation: Layer {
     package func backward(_ dOutput: Tensor) -> Tensor {
         guard let input else { preconditionFailure("Activation.backward called before forward") }
         precondition(dOutput.shape == input.shape, "Activation: dOutput \(dOutput.shape) for input \(input.shape)")
-        let dInput = Tensor(zeros: input.shape)
+        let dInput = Tensor(uninitialized: input.shape)
         let x = input.data, dy = dOutput.data, dx = dInput.data, kind = self.kind
         Parallel.forEachRange(input.count) { range in
             for i in range { dx[i] = dy[i] * Self.derivative(kind, x[i]) }

@@ -13,15 +13,21 @@ package final class Tensor: @unchecked Sendable {
     package let data: UnsafeMutablePointer<Float>
 
     /// A zero-filled tensor of the given shape.
-    package init(zeros shape: [Int]) {
+    package convenience init(zeros shape: [Int]) {
+        self.init(uninitialized: shape)
+        data.update(repeating: 0, count: max(count, 1))
+    }
+
+    /// A tensor whose elements are unspecified: for kernels that write every element (it saves
+    /// one pass over memory, which matters for large, bandwidth-bound layers).
+    package init(uninitialized shape: [Int]) {
         precondition(shape.count <= 4, "Tensor rank must be 0...4, got \(shape)")
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor shape has a negative extent: \(shape)")
         self.shape = shape
         self.count = shape.reduce(1, *)
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
         let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-        raw.initializeMemory(as: Float.self, repeating: 0, count: max(count, 1))
-        self.data = raw.assumingMemoryBound(to: Float.self)
+        self.data = raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
     /// A tensor holding `values` (row-major) in the given shape.

@@ -16,6 +16,13 @@ import TestSupport
         ConvGeometry(batch: 3, inChannels: 5, height: 9, width: 9, outChannels: 5, kernel: 3, stride: 2, padding: 1, groups: 5),
         ConvGeometry(batch: 2, inChannels: 4, height: 7, width: 12, outChannels: 4, kernel: 5, padding: 4, dilation: 2, groups: 4),
         ConvGeometry(batch: 2, inChannels: 3, height: 4, width: 4, outChannels: 3, kernel: 3, padding: 3, groups: 3),
+        ConvGeometry(batch: 1, inChannels: 2, height: 3, width: 3, outChannels: 2, kernel: 3, groups: 2),
+        ConvGeometry(batch: 2, inChannels: 4, height: 5, width: 40, outChannels: 4, kernel: 3, padding: 1, groups: 4),
+    ] + [1, 2, 9, 10, 11, 17, 26].map { width in
+        // The specialised 3x3 "same" depthwise kernel around its vector-width edge cases.
+        ConvGeometry(batch: 2, inChannels: 3, height: 4, width: width, outChannels: 3, kernel: 3, padding: 1, groups: 3)
+    } + [
+        ConvGeometry(batch: 2, inChannels: 3, height: 1, width: 12, outChannels: 3, kernel: 3, padding: 1, groups: 3),
     ]
 
     private func close(_ a: Tensor, _ b: Tensor, _ label: String, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -54,6 +61,13 @@ import TestSupport
                     GEMMConvolution.forward(g, input: x.data, weight: w.data, bias: b.data, output: y.data)
                     GEMMConvolution.backward(g, input: x.data, weight: w.data, dOutput: dy.data,
                                              dInput: dx.data, dWeight: dw.data, dBias: db.data)
+                }
+                if depthwise {
+                    // Overwrite mode must ignore whatever the input gradient held.
+                    let fresh = Tensor(shape: x.shape, repeating: .nan)
+                    DepthwiseConvolution.backward(g, input: x.data, weight: w.data, dOutput: dy.data, dInput: fresh.data,
+                                                  overwriteInput: true, dWeight: nil, dBias: nil)
+                    close(fresh, reference.dInput, "dInput overwrite \(label)")
                 }
                 // Backward adds: the gradients started at 1.
                 for t in [dx, dw, db] { for i in 0..<t.count { t.data[i] -= 1 } }
