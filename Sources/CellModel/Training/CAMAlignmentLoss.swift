@@ -6,16 +6,19 @@ import Tensor
 /// For sample `i` with class `k`, the CAM on the fused features `F` `[N, C, h, w]` is
 /// `A_p = sum_c W[k, c] F[c, p]` (the classification head's weights on `F`'s pooled channels),
 /// its positive part `a_p = max(A_p, 0)`, and the loss `L_i = sum_p a_p (1 - R_p) /
-/// (sum_p a_p + eps)`, where `R` `[N, 1, h, w]` in [0, 1] is the allowed region (the dilated
+/// (sum_p a_p + eps * h * w)`, where `R` `[N, 1, h, w]` in [0, 1] is the allowed region (the dilated
 /// cell mask, or the saliency prior where no mask exists). The batch loss is the mean over the
-/// samples with `mask` 1. Gradient: `dL/dA_p = [(1 - R_p)/(S + eps) - P/(S + eps)^2] 1[A_p > 0]`
+/// samples with `mask` 1. The floor `eps` per pixel (default 0.01, small next to a trained CAM)
+/// keeps the ratio well conditioned when a map is almost entirely negative: without it the
+/// gradient grows as 1/S. Gradient, with `D = S + eps h w`:
+/// `dL/dA_p = [(1 - R_p)/D - P/D^2] 1[A_p > 0]`
 /// with `S = sum a`, `P = sum a (1 - R)`; then `dF[c, p] += W[k, c] dA_p` and
 /// `dW[k, c] += sum_p dA_p F[c, p]`.
 package final class CAMAlignmentLoss {
     package let epsilon: Float
     private var saved: (fused: Tensor, weights: Tensor, region: Tensor, classes: [Int], mask: [Bool], cams: Tensor)?
 
-    package init(epsilon: Float = 1e-6) { self.epsilon = epsilon }
+    package init(epsilon: Float = 0.01) { self.epsilon = epsilon }
 
     /// `weights` are the `[classes, C]` columns of the head acting on `F`'s channels.
     package func forward(fused: Tensor, weights: Tensor, region: Tensor, classes: [Int], mask: [Bool]) -> Float {
@@ -35,7 +38,7 @@ package final class CAMAlignmentLoss {
             var s: Float = 0, p: Float = 0
             let r = region.data + i * plane
             for j in 0..<plane where a[j] > 0 { s += a[j]; p += a[j] * (1 - r[j]) }
-            total += Double(p / (s + epsilon))
+            total += Double(p / (s + epsilon * Float(plane)))
             used += 1
         }
         saved = (fused, weights, region, classes, mask, cams)
@@ -58,7 +61,7 @@ package final class CAMAlignmentLoss {
             let a = saved.cams.data + i * plane, r = saved.region.data + i * plane
             var s: Float = 0, p: Float = 0
             for j in 0..<plane where a[j] > 0 { s += a[j]; p += a[j] * (1 - r[j]) }
-            let denominator = s + epsilon
+            let denominator = s + epsilon * Float(plane)
             for j in 0..<plane {
                 dA[j] = a[j] > 0 ? scale / Float(used) * ((1 - r[j]) / denominator - p / (denominator * denominator)) : 0
             }
