@@ -30,7 +30,9 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg",
                        providers: [.apt(["libjpeg62-turbo-dev"])]),
 
-        .target(name: "ImageIO", dependencies: ["CTIFF", "CPNG", "CJPEG"]),
+        // setjmp-protected libjpeg/libpng calls and libtiff handlers (Swift cannot catch longjmp/exit).
+        .target(name: "CImageBridge", dependencies: ["CTIFF", "CPNG", "CJPEG"]),
+        .target(name: "ImageIO", dependencies: ["CImageBridge", "CTIFF", "CPNG", "CJPEG"]),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: fastMath),
         .target(name: "CellModel", dependencies: ["Tensor", "NN", "ImageIO"], swiftSettings: fastMath),

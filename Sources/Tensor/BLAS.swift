@@ -48,6 +48,19 @@ package enum BLAS {
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
+    /// Runs `body` with OpenBLAS limited to `count` threads, then restores the previous count.
+    ///
+    /// Used when Leuko's own loops already occupy every core (batch-parallel convolution), so
+    /// each GEMM runs on its caller's thread. The setting is process-wide: do not run two such
+    /// sections with different counts at once.
+    package static func withThreads<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+        let previous = threadCount
+        if previous == count { return try body() }
+        threadCount = count
+        defer { threadCount = previous }
+        return try body()
+    }
+
     /// Name of the kernel OpenBLAS selected for this CPU (e.g. `Zen`, `Haswell`).
     package static var coreName: String { String(cString: openblas_get_corename()) }
 }

@@ -1,0 +1,97 @@
+import CImageBridge
+import CTIFF
+
+/// Reads TIFF files through libtiff: lists the pages, picks the full-resolution one, and
+/// decodes rectangles by reading only the tiles or strips they touch (`TIFFBlockReader`), so
+/// memory stays near the rectangle's size plus one block.
+enum TIFFReader {
+    /// More directories than this are not listed (a guard against IFD chains built to stall).
+    static let maxPages = 4096
+
+    /// Opens `file` (taking its descriptor) and lists its pages.
+    static func open(_ file: ImageFile, limits: ImageLimits) throws -> (TIFFHandle, [TIFFPage]) {
+        let maxAllocation = max(64 << 20, min(limits.maxPixels, Int.max / 16) * 8)
+        let handle = try TIFFHandle(fd: file.takeDescriptor(), path: file.path, mode: "rm",
+                                    maxAllocation: maxAllocation)
+        let count = min(Int(TIFFNumberOfDirectories(handle.tif)), maxPages)
+        var pages: [TIFFPage] = []
+        for i in 0..<max(count, 1) {
+            guard TIFFSetDirectory(handle.tif, tdir_t(i)) == 1 else {
+                if i == 0 { throw handle.failure(.corrupt, "cannot read the first TIFF directory") }
+                break
+            }
+            pages.append(try TIFFPage.describe(handle, index: i))
+        }
+        return (handle, pages)
+    }
+
+    /// The page read by default: the one with the most pixels (the first of equals).
+    static func fullResolution(_ pages: [TIFFPage]) -> Int {
+        var best = 0
+        for (i, page) in pages.enumerated() where page.width * page.height > pages[best].width * pages[best].height {
+            best = i
+        }
+        return best
+    }
+
+    static func info(_ file: ImageFile, limits: ImageLimits) throws -> ImageInfo {
+        let (handle, pages) = try open(file, limits: limits)
+        let chosen = pages[fullResolution(pages)]
+        try limits.checkDimensions(width: chosen.width, height: chosen.height, path: file.path)
+        return ImageInfo(path: file.path, format: .tiff, width: chosen.width, height: chosen.height,
+                         channels: chosen.outChannels, bitDepth: chosen.outBitDepth, colour: chosen.colourName,
+                         compression: chosen.compressionName,
+                         tileWidth: chosen.tiled ? chosen.tileWidth : nil,
+                         tileHeight: chosen.tiled ? chosen.tileHeight : nil,
+                         rowsPerStrip: chosen.tiled ? nil : chosen.rowsPerStrip,
+                         pixelSpacing: chosen.spacing, page: chosen.index, pages: pages.map(\.pageInfo),
+                         bigTIFF: TIFFIsBigTIFF(handle.tif) != 0)
+    }
+
+    /// Decodes the rectangle of page `page` (default: full resolution); nil size = whole page.
+    static func read(_ file: ImageFile, region: (x: Int, y: Int, width: Int, height: Int)?, page: Int?,
+                     limits: ImageLimits) throws -> Image {
+        let path = file.path
+        let (handle, pages) = try open(file, limits: limits)
+        let index = page ?? fullResolution(pages)
+        guard pages.indices.contains(index) else {
+            throw ImageIOError(.invalidArgument, path: path, "page \(index) does not exist (the file has \(pages.count))")
+        }
+        guard TIFFSetDirectory(handle.tif, tdir_t(index)) == 1 else {
+            throw handle.failure(.corrupt, "cannot read TIFF directory \(index)")
+        }
+        let p = try TIFFPage.describe(handle, index: index)
+        try limits.checkDimensions(width: p.width, height: p.height, path: path)
+        let r = region ?? (0, 0, p.width, p.height)
+        guard r.width > 0, r.height > 0, r.x >= 0, r.y >= 0, r.x <= p.width - r.width, r.y <= p.height - r.height else {
+            throw ImageIOError(.invalidArgument, path: path,
+                               "region \(r.x),\(r.y) \(r.width)x\(r.height) is not inside the \(p.width) x \(p.height) page")
+        }
+        try limits.checkDecode(width: r.width, height: r.height, path: path, what: region == nil ? "image" : "region")
+        if p.mode == .rgbaFallback {
+            try limits.checkDecode(width: p.width, height: p.height, path: path,
+                                   what: "\(p.colourName) page (decoded whole by libtiff's RGBA interface)")
+            return try readRGBA(handle, page: p).cropped(x: r.x, y: r.y, width: r.width, height: r.height)
+        }
+        return try TIFFBlockReader(handle: handle, page: p, limits: limits)
+            .read(x: r.x, y: r.y, width: r.width, height: r.height)
+    }
+
+    /// Whole page through TIFFReadRGBAImageOriented (8-bit, alpha kept when the page has it).
+    private static func readRGBA(_ h: TIFFHandle, page p: TIFFPage) throws -> Image {
+        var raster = [UInt32](repeating: 0, count: p.width * p.height)
+        h.clearMessages()
+        let ok = raster.withUnsafeMutableBufferPointer {
+            TIFFReadRGBAImageOriented(h.tif, UInt32(p.width), UInt32(p.height), $0.baseAddress,
+                                      Int32(ORIENTATION_TOPLEFT), 0)
+        }
+        guard ok == 1, h.errorCount == 0 else { throw h.failure(.corrupt, "cannot decode \(p.colourName) TIFF page") }
+        let c = p.outChannels
+        var out = [UInt8](repeating: 0, count: p.width * p.height * c)
+        for i in 0..<raster.count {
+            let v = raster[i]
+            for k in 0..<c { out[i * c + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(k))) }
+        }
+        return Image(width: p.width, height: p.height, channels: c, samples: out, pixelSpacing: p.spacing)
+    }
+}

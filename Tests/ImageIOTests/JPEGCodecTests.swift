@@ -1,0 +1,60 @@
+import Testing
+@testable import ImageIO
+
+@Suite struct JPEGCodecTests {
+    @Test(arguments: [false, true])
+    func rgbAndGrayRoundTripCloselyBaselineAndProgressive(progressive: Bool) throws {
+        let dir = try Fixtures.scratch()
+        let rgb = Fixtures.smooth(width: 96, height: 64)
+        try ImageWriter.writeJPEG(rgb, to: "\(dir)/c.jpg", quality: 95, progressive: progressive)
+        let back = try ImageReader.read("\(dir)/c.jpg")
+        #expect(back.width == 96 && back.height == 64 && back.channels == 3 && back.bitDepth == 8)
+        #expect(Fixtures.meanDifference(back, rgb) < 2.0)
+        let info = try ImageReader.info("\(dir)/c.jpg")
+        #expect(info.compression == (progressive ? "progressive" : "baseline") && info.colour == "rgb")
+
+        let gray = Fixtures.smooth(width: 50, height: 30, channels: 1)
+        try ImageWriter.writeJPEG(gray, to: "\(dir)/g.jpg", quality: 95, progressive: progressive)
+        let grayBack = try ImageReader.read("\(dir)/g.jpg")
+        #expect(grayBack.channels == 1 && Fixtures.meanDifference(grayBack, gray) < 2.0)
+    }
+
+    @Test func cmykIsConvertedToRGB() throws {
+        let dir = try Fixtures.scratch()
+        let rgb = Fixtures.smooth(width: 40, height: 24)
+        try Fixtures.write(try ImageWriter.encodeCMYKJPEG(rgb), "\(dir)/cmyk.jpg")
+        #expect(try ImageReader.info("\(dir)/cmyk.jpg").colour == "cmyk")
+        let back = try ImageReader.read("\(dir)/cmyk.jpg")
+        #expect(back.channels == 3 && Fixtures.meanDifference(back, rgb) < 3.0)
+    }
+
+    /// Each EXIF orientation written on the stored (sideways) pixels must come back upright:
+    /// the red quadrant returns to the top-left.
+    @Test(arguments: 1...8)
+    func exifOrientationIsApplied(orientation: Int) throws {
+        let dir = try Fixtures.scratch()
+        let upright = Fixtures.quadrants(width: 64, height: 32)
+        // Store the inverse transform so that applying `orientation` restores `upright`.
+        let inverse = [1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 6: 8, 7: 7, 8: 6][orientation]!
+        let stored = upright.oriented(exif: inverse)
+        try ImageWriter.writeJPEG(stored, to: "\(dir)/o.jpg", quality: 95, orientation: orientation)
+        let back = try ImageReader.read("\(dir)/o.jpg")
+        try #require(back.width == 64 && back.height == 32)
+        // Quadrant centres (JPEG rings at the hard edges between them).
+        for (x, y) in [(16, 8), (48, 8), (16, 24), (48, 24)] {
+            for c in 0..<3 {
+                #expect(abs(back.sample(x: x, y: y, channel: c) - upright.sample(x: x, y: y, channel: c)) < 24)
+            }
+        }
+        let info = try ImageReader.info("\(dir)/o.jpg")
+        #expect(info.orientation == orientation && info.width == 64 && info.height == 32)
+    }
+
+    @Test func regionOfJPEGIsCropOfWholeImage() throws {
+        let dir = try Fixtures.scratch()
+        try ImageWriter.writeJPEG(Fixtures.smooth(width: 80, height: 60), to: "\(dir)/r.jpg")
+        let whole = try ImageReader.read("\(dir)/r.jpg")
+        let part = try ImageReader.readRegion("\(dir)/r.jpg", x: 10, y: 20, width: 30, height: 15)
+        #expect(part == whole.cropped(x: 10, y: 20, width: 30, height: 15))
+    }
+}
