@@ -42,6 +42,13 @@ package final class Tensor: @unchecked Sendable {
     /// The tensor's elements as an array (a copy; for tests and small outputs, not hot loops).
     package var values: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
 
+    /// The only element of a one-element tensor (a scalar loss). Prefer this to `t.data[0]` on
+    /// a temporary: `data` does not keep its tensor alive.
+    package var item: Float {
+        precondition(count == 1, "item needs exactly one element, shape is \(shape)")
+        return data[0]
+    }
+
     /// The elements as a buffer pointer valid for this tensor's lifetime.
     package var buffer: UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(start: data, count: count)
