@@ -5,8 +5,8 @@ import Foundation
 #endif
 import Tensor
 
-/// Small vector kernels for window attention's per-(window, head) loops (AVX2 via SIMD8 in
-/// release builds). Pointers address `count` contiguous floats; nothing here allocates.
+/// Small vector kernels for window attention's per-(window, head) loops (plain loops the
+/// compiler vectorises for AVX2 in release builds). Pointers address contiguous floats; nothing here allocates.
 enum WindowAttentionKernels {
     /// `y[i] += alpha * x[i]`.
     @inline(__always)
