@@ -56,7 +56,7 @@ package enum ImageReader {
         return try decode(bytes, format: format, path: path, limits: limits)
     }
 
-    private static func decode(_ bytes: [UInt8], format: ImageFormat, path: String, limits: ImageLimits) throws -> Image {
+    static func decode(_ bytes: [UInt8], format: ImageFormat, path: String, limits: ImageLimits) throws -> Image {
         switch format {
         case .jpeg: try JPEGCodec.decode(bytes, path: path, limits: limits)
         case .png: try PNGCodec.decode(bytes, path: path, limits: limits)
@@ -65,7 +65,7 @@ package enum ImageReader {
         }
     }
 
-    private static func open(_ path: String) throws -> (ImageFile, ImageFormat) {
+    static func open(_ path: String) throws -> (ImageFile, ImageFormat) {
         let file = try ImageFile(path: path)
         guard file.size > 0 else { throw ImageIOError(.unknownFormat, path: path, "file is empty") }
         let head = try file.prefix(32)

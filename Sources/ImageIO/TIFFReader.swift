@@ -67,14 +67,20 @@ enum TIFFReader {
             throw ImageIOError(.invalidArgument, path: path,
                                "region \(r.x),\(r.y) \(r.width)x\(r.height) is not inside the \(p.width) x \(p.height) page")
         }
-        try limits.checkDecode(width: r.width, height: r.height, path: path, what: region == nil ? "image" : "region")
+        return try read(handle, page: p, x: r.x, y: r.y, width: r.width, height: r.height,
+                        what: region == nil ? "image" : "region", limits: limits)
+    }
+
+    /// Decodes a rectangle (already checked to lie inside) of the current directory `p`.
+    static func read(_ handle: TIFFHandle, page p: TIFFPage, x: Int, y: Int, width: Int, height: Int,
+                     what: String = "region", limits: ImageLimits) throws -> Image {
+        try limits.checkDecode(width: width, height: height, path: handle.path, what: what)
         if p.mode == .rgbaFallback {
-            try limits.checkDecode(width: p.width, height: p.height, path: path,
+            try limits.checkDecode(width: p.width, height: p.height, path: handle.path,
                                    what: "\(p.colourName) page (decoded whole by libtiff's RGBA interface)")
-            return try readRGBA(handle, page: p).cropped(x: r.x, y: r.y, width: r.width, height: r.height)
+            return try readRGBA(handle, page: p).cropped(x: x, y: y, width: width, height: height)
         }
-        return try TIFFBlockReader(handle: handle, page: p, limits: limits)
-            .read(x: r.x, y: r.y, width: r.width, height: r.height)
+        return try TIFFBlockReader(handle: handle, page: p, limits: limits).read(x: x, y: y, width: width, height: height)
     }
 
     /// Whole page through TIFFReadRGBAImageOriented (8-bit, alpha kept when the page has it).

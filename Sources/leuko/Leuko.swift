@@ -9,6 +9,6 @@ struct Leuko: ParsableCommand {
         commandName: "leuko",
         abstract: "Find, segment and classify white blood cells in blood-smear images.",
         version: version,
-        subcommands: [BenchCommand.self]
+        subcommands: [BenchCommand.self, InspectCommand.self, InspectSyntheticSlideCommand.self]
     )
 }
