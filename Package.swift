@@ -54,5 +54,6 @@ let package = Package(
         .testTarget(name: "CellModelTests", dependencies: ["CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
+        .testTarget(name: "FolderWatchTests", dependencies: ["FolderWatch", "TestSupport"]),
     ]
 )

@@ -59,3 +59,34 @@ enum HandMade {
         return bytes
     }
 }
+
+extension HandMade {
+    /// One IFD entry: tag, TIFF type (3 SHORT, 4 LONG) and values.
+    struct Entry {
+        var tag: Int, type: Int, values: [Int]
+        init(_ tag: Int, _ type: Int, _ values: [Int]) { self.tag = tag; self.type = type; self.values = values }
+    }
+
+    /// A classic little-endian TIFF: `data` at offset 8 (StripOffsets is added pointing at it,
+    /// with StripByteCounts = data.count), then the IFD, then out-of-line values.
+    static func tiff(_ given: [Entry], data: [UInt8]) -> [UInt8] {
+        let entries = (given + [Entry(273, 4, [8]), Entry(279, 4, [data.count])]).sorted { $0.tag < $1.tag }
+        let ifd = 8 + data.count + data.count % 2
+        var extra = ifd + 2 + entries.count * 12 + 4
+        var table: [UInt8] = le16(entries.count), tail: [UInt8] = []
+        for e in entries {
+            let size = e.type == 3 ? 2 : 4
+            let packed = e.values.flatMap { size == 2 ? le16($0) : le32($0) }
+            table += le16(e.tag) + le16(e.type) + le32(e.values.count)
+            if packed.count <= 4 {
+                table += packed + [UInt8](repeating: 0, count: 4 - packed.count)
+            } else {
+                table += le32(extra)
+                tail += packed
+                extra += packed.count
+            }
+        }
+        return [0x49, 0x49, 0x2A, 0x00] + le32(ifd) + data + [UInt8](repeating: 0, count: data.count % 2)
+            + table + le32(0) + tail
+    }
+}
