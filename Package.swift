@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries: one system-library target each (module.modulemap + shim.h).
@@ -38,6 +39,10 @@ let package = Package(
         .target(name: "CellModel", dependencies: ["Tensor", "NN", "ImageIO"], swiftSettings: fastMath),
         .target(name: "JobQueue", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "FolderWatch"),
+        .target(name: "Daemon", dependencies: [
+            "JobQueue", "FolderWatch",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .target(name: "TestSupport", dependencies: [
             "Tensor", "NN",
             "JobQueue", "FolderWatch",
@@ -55,5 +60,6 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
         .testTarget(name: "FolderWatchTests", dependencies: ["FolderWatch", "TestSupport"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "JobQueue", "FolderWatch", "TestSupport"]),
     ]
 )
