@@ -51,6 +51,7 @@ let package = Package(
             name: "leuko",
             dependencies: [
                 "ImageIO", "Tensor", "NN", "CellModel",
+                "JobQueue", "FolderWatch", "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
