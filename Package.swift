@@ -17,7 +17,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries: one system-library target each (module.modulemap + shim.h).
@@ -35,9 +37,13 @@ let package = Package(
         .target(name: "ImageIO", dependencies: ["CImageBridge", "CTIFF", "CPNG", "CJPEG"]),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: fastMath),
-        .target(name: "CellModel", dependencies: ["Tensor", "NN", "ImageIO"], swiftSettings: fastMath),
+        .target(name: "CellModel", dependencies: [.product(name: "Crypto", package: "swift-crypto"), "Tensor", "NN", "ImageIO"], swiftSettings: fastMath),
         .target(name: "JobQueue", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "FolderWatch"),
+        .target(name: "Daemon", dependencies: [
+            "JobQueue", "FolderWatch",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .target(name: "TestSupport", dependencies: [
             "Tensor", "NN",
             "JobQueue", "FolderWatch",
@@ -46,6 +52,7 @@ let package = Package(
             name: "leuko",
             dependencies: [
                 "ImageIO", "Tensor", "NN", "CellModel",
+                "JobQueue", "FolderWatch", "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -54,5 +61,7 @@ let package = Package(
         .testTarget(name: "CellModelTests", dependencies: ["CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
+        .testTarget(name: "FolderWatchTests", dependencies: ["FolderWatch", "TestSupport"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "JobQueue", "FolderWatch", "TestSupport"]),
     ]
 )

@@ -1,5 +1,8 @@
-// libjpeg behind setjmp: errors longjmp back here and become return codes with a message;
-// warnings are kept (a premature end of data is treated as an error: the file is truncated).
+// libjpeg behind setjmp: errors longjmp back here and become return codes with a message.
+// Warnings that mean damaged or missing entropy data (premature end of file or segment, bad
+// Huffman/arithmetic code, lost sync) are errors too: libjpeg would otherwise fill the rest of
+// the picture with gray and report success. Other warnings (extraneous bytes, odd JFIF
+// versions) are counted and ignored.
 #include "CImageBridge.h"
 #include <setjmp.h>
 #include <stdio.h>
@@ -12,7 +15,7 @@ typedef struct {
     struct jpeg_error_mgr base;
     jmp_buf jump;
     char message[LB_MESSAGE_SIZE];
-    int truncated;
+    int truncated; // a fatal warning was seen (message holds it)
 } lb_jpeg_error;
 
 struct lb_jpeg_decoder {
@@ -31,13 +34,16 @@ static void lb_jpeg_error_exit(j_common_ptr cinfo) {
 static void lb_jpeg_emit(j_common_ptr cinfo, int level) {
     lb_jpeg_error *err = (lb_jpeg_error *)cinfo->err;
     if (level >= 0) return; // trace messages
-    if (err->base.msg_code == JWRN_JPEG_EOF) {
+    err->base.num_warnings++;
+    switch (err->base.msg_code) {
+    case JWRN_JPEG_EOF: case JWRN_HIT_MARKER: case JWRN_HUFF_BAD_CODE:
+    case JWRN_ARITH_BAD_CODE: case JWRN_MUST_RESYNC:
         err->truncated = 1;
         (*cinfo->err->format_message)(cinfo, err->message);
-    } else if (err->base.num_warnings == 0 && !err->truncated) {
-        (*cinfo->err->format_message)(cinfo, err->message);
+        longjmp(err->jump, 1);
+    default:
+        break;
     }
-    err->base.num_warnings++;
 }
 
 static void lb_jpeg_output(j_common_ptr cinfo) { (void)cinfo; }

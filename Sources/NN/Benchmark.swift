@@ -52,10 +52,12 @@ package enum Benchmark {
     /// Runs the whole engine benchmark.
     package static func engine(cases: [Case], threadCounts: [Int], repeats: Int, sgemmSize: Int = 2048) -> Report {
         let saved = Parallel.threadCount
-        defer { Parallel.setThreads(saved) }
+        // Only touch the process-wide setting when a count differs from the current one.
+        func use(_ threads: Int) { if Parallel.threadCount != threads { Parallel.setThreads(threads) } }
+        defer { use(saved) }
         var peaks: [Int: Double] = [:]
         for threads in threadCounts {
-            Parallel.setThreads(threads)
+            use(threads)
             peaks[threads] = sgemmGFLOPs(size: sgemmSize, repeats: repeats)
         }
         var results: [Report.CaseResult] = []
@@ -67,7 +69,7 @@ package enum Benchmark {
             let dOutput = Tensor.randomNormal(output.shape, rng: &rng)
             let flops = Double(layer.flops(inputShape: benchCase.inputShape))
             for threads in threadCounts {
-                Parallel.setThreads(threads)
+                use(threads)
                 let forward = medianSeconds(repeats: repeats) { _ = layer.forward(input) }
                 let both = medianSeconds(repeats: repeats) {
                     _ = layer.forward(input)

@@ -57,4 +57,17 @@ import Testing
         let part = try ImageReader.readRegion("\(dir)/r.jpg", x: 10, y: 20, width: 30, height: 15)
         #expect(part == whole.cropped(x: 10, y: 20, width: 30, height: 15))
     }
+
+    /// A marker inside the entropy-coded data: libjpeg would fill the rest with gray and
+    /// succeed; ImageIO reports the file as corrupt.
+    @Test func damagedScanDataIsAnError() throws {
+        let dir = try Fixtures.scratch()
+        try ImageWriter.writeJPEG(Fixtures.noise(width: 64, height: 64, channels: 3), to: "\(dir)/n.jpg")
+        var bytes = try Fixtures.bytes("\(dir)/n.jpg")
+        let middle = bytes.count / 2
+        bytes[middle] = 0xFF; bytes[middle + 1] = 0xD9
+        try Fixtures.write(bytes, "\(dir)/bad.jpg")
+        let error = try #require(throws: ImageIOError.self) { try ImageReader.read("\(dir)/bad.jpg") }
+        #expect(error.code == .corrupt && error.message.contains("Corrupt JPEG data"), "\(error)")
+    }
 }

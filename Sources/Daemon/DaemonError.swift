@@ -1,0 +1,19 @@
+/// Every error of the daemon's own code: a closed set of codes with a readable message.
+/// Errors of the libraries it wires (`JobQueueError`, `FolderWatchError`) pass through as they are.
+package struct DaemonError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Code: String, Sendable, Equatable {
+        /// The configuration file is missing, unreadable, not TOML, has an unknown key or a
+        /// bad value (the message names the file and the key).
+        case configuration
+    }
+
+    package let code: Code
+    package let message: String
+
+    package init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    package var description: String { message }
+}
