@@ -19,7 +19,7 @@ import NN
         #expect(cases.map { $0["threads"] as? Int } == [threads, threads])
         for row in cases {
             #expect(row["name"] as? String == "window_attention_8_4x4")
-            for key in ["forward_gflops", "forward_backward_gflops", "ratio_to_sgemm", "sgemm_gflops"] {
+            for key in ["forward_gflops", "forward_backward_gflops", "ratio_to_sgemm", "sgemm_gflops", "forward_gb_per_s"] {
                 let value = try #require(row[key] as? Double, "missing \(key)")
                 #expect(value > 0 && value.isFinite, "\(key) = \(value)")
             }
