@@ -19,7 +19,7 @@ package enum ImageReader {
         switch format {
         case .tiff: return try TIFFReader.info(file, limits: limits)
         case .jpeg: info = try JPEGCodec.info(try file.readAll(limit: limits.maxFileBytes), path: path)
-        case .png: info = try PNGCodec.info(try file.readAll(limit: limits.maxFileBytes), path: path)
+        case .png: info = try PNGCodec.info(try file.readAll(limit: limits.maxFileBytes), path: path, limits: limits)
         case .bmp: info = try BMPCodec.info(try file.prefix(64 * 1024), path: path)
         }
         try limits.checkDimensions(width: info.width, height: info.height, path: path)

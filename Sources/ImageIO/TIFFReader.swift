@@ -6,22 +6,21 @@ import CTIFF
 /// memory stays near the rectangle's size plus one block.
 enum TIFFReader {
     /// More directories than this are not listed (a guard against IFD chains built to stall).
-    static let maxPages = 4096
+    static let maxPages = 1024
 
     /// Opens `file` (taking its descriptor) and lists its pages.
     static func open(_ file: ImageFile, limits: ImageLimits) throws -> (TIFFHandle, [TIFFPage]) {
         let maxAllocation = max(64 << 20, min(limits.maxPixels, Int.max / 16) * 8)
         let handle = try TIFFHandle(fd: file.takeDescriptor(), path: file.path, mode: "rm",
                                     maxAllocation: maxAllocation)
-        let count = min(Int(TIFFNumberOfDirectories(handle.tif)), maxPages)
-        var pages: [TIFFPage] = []
-        for i in 0..<max(count, 1) {
-            guard TIFFSetDirectory(handle.tif, tdir_t(i)) == 1 else {
-                if i == 0 { throw handle.failure(.corrupt, "cannot read the first TIFF directory") }
-                break
-            }
-            pages.append(try TIFFPage.describe(handle, index: i))
+        // Walk the IFD chain once (libtiff stops at loops); a damaged or undecodable later
+        // page ends the list, the first page must be good.
+        var pages = [try TIFFPage.describe(handle, index: 0)]
+        while pages.count < maxPages, TIFFReadDirectory(handle.tif) == 1,
+              let page = try? TIFFPage.describe(handle, index: pages.count) {
+            pages.append(page)
         }
+        handle.clearMessages()
         return (handle, pages)
     }
 
