@@ -5,6 +5,10 @@ package struct DaemonError: Error, Sendable, Equatable, CustomStringConvertible 
         /// The configuration file is missing, unreadable, not TOML, has an unknown key or a
         /// bad value (the message names the file and the key).
         case configuration
+        /// A message to systemd (`$NOTIFY_SOCKET`) could not be sent.
+        case systemd
+        /// An output location cannot be derived or written.
+        case output
     }
 
     package let code: Code
