@@ -70,4 +70,26 @@ import Testing
         let error = try #require(throws: ImageIOError.self) { try ImageReader.read("\(dir)/bad.jpg") }
         #expect(error.code == .corrupt && error.message.contains("Corrupt JPEG data"), "\(error)")
     }
+
+    /// A progressive file whose first scan (with its Huffman table) is repeated 1,100 times: a
+    /// time bomb, as every scan is a pass over the coefficients. Refused after 1,000 scans.
+    @Test func endlessProgressiveScansAreRefused() throws {
+        let dir = try Fixtures.scratch()
+        try ImageWriter.writeJPEG(Fixtures.smooth(width: 16, height: 16), to: "\(dir)/p.jpg", progressive: true)
+        let bytes = try Fixtures.bytes("\(dir)/p.jpg")
+        func isMarker(_ i: Int, _ code: UInt8) -> Bool { bytes[i] == 0xFF && bytes[i + 1] == code }
+        let firstScan = try #require((0..<(bytes.count - 1)).first { isMarker($0, 0xDA) })
+        let table = try #require((0..<firstScan).last { isMarker($0, 0xC4) })
+        let scanHeader = Int(bytes[firstScan + 2]) << 8 | Int(bytes[firstScan + 3])
+        let afterScan = try #require(((firstScan + 2 + scanHeader)..<(bytes.count - 1)).first {
+            bytes[$0] == 0xFF && bytes[$0 + 1] != 0 && !(0xD0...0xD7).contains(bytes[$0 + 1])
+        })
+        let segment = Array(bytes[table..<afterScan])
+        var bomb = Array(bytes[..<afterScan])
+        for _ in 0..<1100 { bomb += segment }
+        bomb += bytes[afterScan...]
+        try Fixtures.write(bomb, "\(dir)/bomb.jpg")
+        let error = try #require(throws: ImageIOError.self) { try ImageReader.read("\(dir)/bomb.jpg") }
+        #expect(error.message.contains("more than 1000 progressive scans"), "\(error)")
+    }
 }
