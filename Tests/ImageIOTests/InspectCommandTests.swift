@@ -28,6 +28,7 @@ import Testing
     @Test(.enabled(if: binary != nil, "needs .build/debug/leuko (built by `swift build` / `swift test`)"))
     func inspectPrintsFactsAndExitStatuses() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         try ImageWriter.writeBMP(Fixtures.noise(width: 12, height: 10, channels: 3), to: "\(dir)/a.bmp")
         try ImageWriter.writeJPEG(Fixtures.smooth(width: 32, height: 16), to: "\(dir)/b.jpg")
         try ImageWriter.writeTIFF(Fixtures.smooth(width: 64, height: 48), to: "\(dir)/c.tif",
