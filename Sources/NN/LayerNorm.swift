@@ -76,8 +76,9 @@ package final class LayerNorm: Layer {
         let dInput = Tensor(uninitialized: normalized.shape)
         let (dy, xh, dx, inv, c) = (dOutput.data, normalized.data, dInput.data, inverseStd.data, features)
         let gamma = weight.value.data
-        // Parameter gradients need a sum over rows: each chunk sums privately, then in order.
-        let chunks = max(1, min(Parallel.threadCount, rows / 64))
+        // Parameter gradients need a sum over rows: fixed chunks of rows sum privately, then in
+        // order, so the result does not depend on the thread count.
+        let chunks = max(1, (rows + 255) / 256)
         let partials = Tensor(zeros: [chunks, 2, c])
         Parallel.forEach(chunks) { chunk in
             let dGamma = partials.data + chunk * 2 * c, dBeta = dGamma + c

@@ -7,6 +7,8 @@ import TestSupport
 @Suite struct ConvolutionKernelTests {
     static let geometries: [ConvGeometry] = [
         ConvGeometry(batch: 3, inChannels: 4, height: 9, width: 11, outChannels: 6, kernel: 3, padding: 1),
+        ConvGeometry(batch: 9, inChannels: 3, height: 5, width: 6, outChannels: 4, kernel: 3, padding: 1),
+        ConvGeometry(batch: 9, inChannels: 4, height: 5, width: 6, outChannels: 4, kernel: 1),
         ConvGeometry(batch: 2, inChannels: 4, height: 9, width: 10, outChannels: 5, kernel: 3, stride: 2, padding: 1),
         ConvGeometry(batch: 2, inChannels: 8, height: 5, width: 7, outChannels: 12, kernel: 1),
         ConvGeometry(batch: 2, inChannels: 6, height: 6, width: 6, outChannels: 4, kernel: 1, stride: 2),
@@ -44,10 +46,9 @@ import TestSupport
 
         var kernels: [(String, Bool)] = [("gemm", false)]
         if g.isDepthwise { kernels.append(("depthwise", true)) }
-        let savedThreads = Parallel.threadCount
-        defer { Parallel.setThreads(savedThreads) }
+        var firstRun: [String: [Float]] = [:]
         for threads in [1, 2] {
-            Parallel.setThreads(threads)
+            Parallel.withThreads(threads) {
             for (name, depthwise) in kernels {
                 let label = "\(name) \(threads) thread(s) \(g)"
                 let y = Tensor(zeros: g.outputShape)
@@ -75,6 +76,14 @@ import TestSupport
                 close(dx, reference.dInput, "dInput \(label)")
                 close(dw, reference.dWeight, "dWeight \(label)")
                 close(db, reference.dBias, "dBias \(label)")
+                // The same bits with any thread count: reductions do not depend on it.
+                let bits = y.values + dx.values + dw.values + db.values
+                if let earlier = firstRun[name] {
+                    #expect(earlier == bits, "\(label) differs from the one-thread run")
+                } else {
+                    firstRun[name] = bits
+                }
+            }
             }
         }
     }
