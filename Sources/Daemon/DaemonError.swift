@@ -9,6 +9,11 @@ package struct DaemonError: Error, Sendable, Equatable, CustomStringConvertible 
         case systemd
         /// An output location cannot be derived or written.
         case output
+        /// A processor's verdict that the input can never be processed (not an image,
+        /// corrupt, unsupported, too large, unreadable): the job fails at once.
+        case inputRejected
+        /// A processor's failure that may heal (disk full, out of memory): retried.
+        case processingFailed
     }
 
     package let code: Code

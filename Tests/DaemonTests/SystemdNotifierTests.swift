@@ -44,6 +44,13 @@ final class NotifyListener {
         let n = recv(fd, &buffer, buffer.count, 0)
         return n >= 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
     }
+
+    /// The next datagram if one arrives within `timeoutMilliseconds`, or nil.
+    func receive(timeoutMilliseconds: Int32) -> String? {
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&pfd, 1, timeoutMilliseconds) == 1 else { return nil }
+        return receive()
+    }
 }
 
 @Suite struct SystemdNotifierTests {
