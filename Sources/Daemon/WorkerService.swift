@@ -5,7 +5,8 @@ import Logging
 import ServiceLifecycle
 
 /// One worker: claim a job, run the processor on it while renewing its lease, then complete
-/// or fail it; repeat until graceful shutdown.
+/// or fail it; repeat until graceful shutdown, or until a reload lowers `workers` below its
+/// index. Each job is handled with the configuration current when it was claimed.
 ///
 /// On graceful shutdown the worker stops claiming; a job in progress gets
 /// `shutdown_timeout_s` to finish and is then cancelled and handed back to the queue (its
@@ -13,21 +14,22 @@ import ServiceLifecycle
 /// it) is abandoned and its result dropped. Inputs are checked before the processor runs:
 /// vanished, unreadable, not regular or larger than `max_file_mb` fail at once.
 package struct WorkerService: Service, CustomStringConvertible {
-    package let name: String
+    package let index: Int
+    package var name: String { "worker-\(index)" }
     let queue: JobQueue
     let processor: any JobProcessor
-    let configuration: Configuration
+    let store: ConfigurationStore
     let health: HealthMonitor
     let logger: Logger
     /// How long an idle worker waits before looking for work again.
     let pollInterval: Duration
 
-    package init(name: String, queue: JobQueue, processor: any JobProcessor, configuration: Configuration,
+    package init(index: Int, queue: JobQueue, processor: any JobProcessor, store: ConfigurationStore,
                  health: HealthMonitor, logger: Logger, pollInterval: Duration = .milliseconds(250)) {
-        self.name = name
+        self.index = index
         self.queue = queue
         self.processor = processor
-        self.configuration = configuration
+        self.store = store
         self.health = health
         self.logger = logger
         self.pollInterval = pollInterval
@@ -39,6 +41,11 @@ package struct WorkerService: Service, CustomStringConvertible {
         await health.register(name)
         defer { Task { [health, name] in await health.unregister(name) } }
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let configuration = await store.current
+            if index > configuration.workers {
+                logger.info("\(name) retires: workers = \(configuration.workers)")
+                break
+            }
             await health.alive(name)
             let claim: ClaimedJob?
             do {
@@ -48,7 +55,7 @@ package struct WorkerService: Service, CustomStringConvertible {
                 claim = nil
             }
             if let claim {
-                await work(on: claim)
+                await work(on: claim, configuration: configuration)
             } else {
                 try? await cancelWhenGracefulShutdown { [pollInterval] in try await Task.sleep(for: pollInterval) }
             }
@@ -62,13 +69,13 @@ package struct WorkerService: Service, CustomStringConvertible {
         case ignored
     }
 
-    private func work(on claim: ClaimedJob) async {
+    private func work(on claim: ClaimedJob, configuration: Configuration) async {
         let job = claim.job
         logger.info("job \(job.id) attempt \(job.attempt): \(AdminOutput.oneLine(job.path))")
         let leaseRenewal = min(Duration.seconds(configuration.leaseSeconds) / 3, .seconds(5))
         let shutdownTimeout = Duration.seconds(configuration.shutdownTimeoutSeconds)
         let outcome = await withTaskGroup(of: Outcome.self) { group in
-            group.addTask { .finished(await self.attempt(job)) }
+            group.addTask { .finished(await self.attempt(job, configuration)) }
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: leaseRenewal)
@@ -102,17 +109,17 @@ package struct WorkerService: Service, CustomStringConvertible {
             group.cancelAll()
             return result
         }
-        await settle(claim, outcome)
+        await settle(claim, outcome, configuration)
     }
 
-    private func settle(_ claim: ClaimedJob, _ outcome: Outcome) async {
+    private func settle(_ claim: ClaimedJob, _ outcome: Outcome, _ configuration: Configuration) async {
         let id = claim.job.id
         do {
             switch outcome {
             case .finished(nil):
                 try await queue.complete(claim)
                 logger.info("job \(id) succeeded")
-                moveAfterSuccess(claim.job.path)
+                moveAfterSuccess(claim.job.path, configuration)
             case .finished(let failure?):
                 let job = try await queue.fail(claim, failure)
                 let level: Logger.Level = job.state == .failed ? .error : .warning
@@ -133,7 +140,7 @@ package struct WorkerService: Service, CustomStringConvertible {
     }
 
     /// Runs the checks and the processor; returns nil on success or the failure to record.
-    private func attempt(_ job: Job) async -> JobFailure? {
+    private func attempt(_ job: Job, _ configuration: Configuration) async -> JobFailure? {
         let path = job.path
         guard let stat = FileStat.read(path, followingLinks: true) else {
             return .permanent("input file vanished or cannot be examined: \(AdminOutput.oneLine(path))")
@@ -148,7 +155,7 @@ package struct WorkerService: Service, CustomStringConvertible {
         }
         let outputDirectory: String
         do {
-            outputDirectory = try reportDirectory(for: path)
+            outputDirectory = try Self.reportDirectory(for: path, configuration)
         } catch {
             return .permanent("\(error)")
         }
@@ -166,10 +173,10 @@ package struct WorkerService: Service, CustomStringConvertible {
 
     /// The report folder: mirrored below the outbox from the input's inbox, or below
     /// `OUTBOX/_manual/` for a file queued by hand from elsewhere.
-    func reportDirectory(for path: String) throws -> String {
+    static func reportDirectory(for path: String, _ configuration: Configuration) throws -> String {
         let folder = (path as NSString).deletingLastPathComponent
         let siblings = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        if let inbox = Self.inbox(containing: path, in: configuration.inboxes) {
+        if let inbox = inbox(containing: path, in: configuration.inboxes) {
             return try OutputLocation.reportDirectory(for: path, inbox: inbox, outbox: configuration.outbox, siblings: siblings)
         }
         return try OutputLocation.reportDirectory(for: path, inbox: folder, outbox: configuration.outbox + "/_manual",
@@ -188,7 +195,7 @@ package struct WorkerService: Service, CustomStringConvertible {
     }
 
     /// `on_success = "move:DIR"`: moves the input below DIR, mirroring its path below the inbox.
-    private func moveAfterSuccess(_ path: String) {
+    private func moveAfterSuccess(_ path: String, _ configuration: Configuration) {
         guard case .move(let target) = configuration.onSuccess else { return }
         let inbox = Self.inbox(containing: path, in: configuration.inboxes)
         let relative = inbox.map { String(path.dropFirst($0.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/")) }

@@ -81,6 +81,11 @@ final class FakeProcessor: JobProcessor, @unchecked Sendable {
         try await runner.recover()
         let group = runner.serviceGroup(signals: [])
         let running = Task { try await group.run() }
+        // The start-up scan has run once the file that was there before is queued. (Waiting for
+        // it keeps that scan from catching the half-written file below mid-pause, which would
+        // queue its partial version too — correct, but not the case under test here.)
+        let queue = runner.queue
+        #expect(try await poll { try await queue.counts().total >= 1 })
 
         try write("a.tif")
         try write("sub/dir/b.png")
@@ -96,7 +101,6 @@ final class FakeProcessor: JobProcessor, @unchecked Sendable {
         #expect(Glibc.write(fd, [UInt8](repeating: 2, count: 900), 900) == 900)
         close(fd)
 
-        let queue = runner.queue
         let done = try await poll { let c = try await queue.counts(); return c.succeeded == 5 && c.failed == 1 }
         let reached = try await queue.counts()
         #expect(done, "counts: \(reached)")
@@ -123,7 +127,8 @@ final class FakeProcessor: JobProcessor, @unchecked Sendable {
         #expect(failed.first?.lastError == "not an image: bad magic bytes")
         let flaky = try #require(try await queue.list(state: .succeeded).first { $0.path.hasSuffix("flaky-1.tif") })
         #expect(flaky.attempt == 2)
-        #expect(try await queue.list().count == 6, ".partial-upload.tif is ignored")
+        let all = try await queue.list()
+        #expect(all.count == 6, ".partial-upload.tif is ignored: \(all.map { "\(($0.path as NSString).lastPathComponent) \($0.state) \($0.size)" })")
 
         while let message = listener.receive(timeoutMilliseconds: 100) { messages.append(message) }
         #expect(messages.first?.hasPrefix("READY=1\nSTATUS=") == true, "\(messages.prefix(3))")
@@ -161,5 +166,56 @@ final class FakeProcessor: JobProcessor, @unchecked Sendable {
         #expect(job.state == .retrying)
         let mode = try FileManager.default.attributesOfItem(atPath: config.database)[.posixPermissions] as? Int
         #expect(mode == 0o600)
+    }
+
+    @Test func aReloadAppliesNewSettingsWithoutStoppingAndABadFileChangesNothing() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try FileManager.default.createDirectory(atPath: base + "/in2", withIntermediateDirectories: true)
+        let file = base + "/leuko.toml"
+        func writeConfig(inbox: String, workers: Int, maxAttempts: Int) throws {
+            try Data("""
+                inboxes = ["\(base)/\(inbox)"]
+                outbox = "\(base)/out"
+                database = "\(base)/queue.sqlite"
+                workers = \(workers)
+                max_attempts = \(maxAttempts)
+                settle_ms = 50
+                """.utf8).write(to: URL(fileURLWithPath: file))
+        }
+        try writeConfig(inbox: "in", workers: 1, maxAttempts: 5)
+        let listener = try NotifyListener(abstract: true)
+        let runner = try DaemonRunner(configuration: Configuration.load(path: file), configurationPath: file,
+                                      processor: FakeProcessor(), notifier: SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.address]),
+                                      logger: quiet)
+        let (triggers, trigger) = AsyncStream.makeStream(of: Void.self)
+        let group = runner.serviceGroup(signals: [], reloadTriggers: triggers)
+        let running = Task { try await group.run() }
+        let queue = runner.queue
+
+        try write("first.tif")
+        #expect(try await poll { try await queue.counts().succeeded == 1 })
+
+        try writeConfig(inbox: "in2", workers: 2, maxAttempts: 9)
+        trigger.yield()
+        #expect(await poll { await runner.store.current.workers == 2 })
+        try Data(repeating: 7, count: 10).write(to: URL(fileURLWithPath: base + "/in2/second.tif"))
+        #expect(try await poll { try await queue.counts().succeeded == 2 })
+        let second = try #require(try await queue.list().first { $0.path.hasSuffix("second.tif") })
+        #expect(second.maxAttempts == 9, "new thresholds apply to new jobs")
+        #expect(FileManager.default.fileExists(atPath: base + "/out/second/report.json"))
+
+        try Data("workers = 0\n".utf8).write(to: URL(fileURLWithPath: file))
+        trigger.yield()
+        try Data(repeating: 7, count: 10).write(to: URL(fileURLWithPath: base + "/in2/third.tif"))
+        #expect(try await poll { try await queue.counts().succeeded == 3 }, "still working after a bad reload")
+        #expect(await runner.store.current.workers == 2 && runner.queue.options.maxAttempts == 9)
+
+        await group.triggerGracefulShutdown()
+        try await running.value
+        var messages: [String] = []
+        while let message = listener.receive(timeoutMilliseconds: 100) { messages.append(message) }
+        let reloads = messages.indices.filter { messages[$0].hasPrefix("RELOADING=1\nMONOTONIC_USEC=") }
+        #expect(reloads.count == 2, "\(messages)")
+        for index in reloads { #expect(messages[(index + 1)...].contains("READY=1"), "READY=1 follows RELOADING=1") }
     }
 }
