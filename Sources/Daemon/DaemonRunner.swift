@@ -35,6 +35,7 @@ package struct DaemonRunner: Sendable {
         self.notifier = notifier
         self.logger = logger
         self.makeSource = makeSource
+        _ = try ReportPermissions(configuration)  // an unknown report_group stops start-up
         queue = try JobQueue(path: configuration.database, options: configuration.jobQueueOptions, clock: clock)
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: configuration.database + suffix) {
             guard chmod(configuration.database + suffix, mode_t(configuration.databaseMode)) == 0 else {

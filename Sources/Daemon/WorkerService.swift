@@ -12,7 +12,8 @@ import ServiceLifecycle
 /// `shutdown_timeout_s` to finish and is then cancelled and handed back to the queue (its
 /// attempt not counted). A job whose lease is lost (the rescuer took it, an admin cancelled
 /// it) is abandoned and its result dropped. Inputs are checked before the processor runs:
-/// vanished, unreadable, not regular or larger than `max_file_mb` fail at once.
+/// vanished, unreadable, not regular or larger than `max_file_mb` fail at once. After success
+/// the report set gets its configured permissions and group (`ReportPermissions`).
 package struct WorkerService: Service, CustomStringConvertible {
     package let index: Int
     package var name: String { "worker-\(index)" }
@@ -161,6 +162,7 @@ package struct WorkerService: Service, CustomStringConvertible {
         }
         do {
             try await processor.process(inputPath: path, outputDirectory: outputDirectory)
+            try ReportPermissions(configuration).apply(to: outputDirectory, outbox: configuration.outbox)
             return nil
         } catch let error as DaemonError where error.code == .inputRejected {
             return .permanent(error.message)

@@ -30,13 +30,16 @@ struct BenchQueueCommand: AsyncParsableCommand {
         commandName: "queue",
         abstract: "Time enqueue (single and batched), duplicate enqueue and claim+complete on a fresh database; print JSON.")
 
-    @Option(help: "Jobs per phase.") var jobs: Int = 2_000
-    @Option(help: "Inputs per batched enqueue.") var batch: Int = 500
+    @Option(help: "Jobs of the one-per-transaction phases (enqueue, duplicate, claim+complete).") var singleJobs: Int = 1_000
+    @Option(help: "Inputs of the batched phases (enqueue, then the same again as duplicates).") var batchJobs: Int = 20_000
+    @Option(help: "Inputs per batched enqueue call.") var batch: Int = 500
     @Option(help: "SQLite synchronous setting: FULL or NORMAL.") var synchronous: String = "FULL"
     @Option(help: "Where the temporary database is made.") var directory: String = NSTemporaryDirectory()
 
     func validate() throws {
-        guard jobs > 0, batch > 0 else { throw ValidationError("--jobs and --batch must be positive") }
+        guard singleJobs > 0, batchJobs > 0, batch > 0 else {
+            throw ValidationError("--single-jobs, --batch-jobs and --batch must be positive")
+        }
         guard JobQueueOptions.Synchronous(rawValue: synchronous.uppercased()) != nil else {
             throw ValidationError("--synchronous must be FULL or NORMAL, got '\(synchronous)'")
         }
@@ -44,6 +47,6 @@ struct BenchQueueCommand: AsyncParsableCommand {
 
     func run() async throws {
         let mode = JobQueueOptions.Synchronous(rawValue: synchronous.uppercased())!
-        print(try AdminOutput.json(await QueueBenchmark.run(jobs: jobs, batchSize: batch, synchronous: mode, in: directory)))
+        print(try AdminOutput.json(await QueueBenchmark.run(singleJobs: singleJobs, batchJobs: batchJobs, batchSize: batch, synchronous: mode, in: directory)))
     }
 }
