@@ -18,8 +18,14 @@ typedef struct {
     int truncated; // a fatal warning was seen (message holds it)
 } lb_jpeg_error;
 
+/// A progressive file may split its data into any number of scans; each costs a pass over
+/// the coefficients, so thousands of tiny scans make a small file take minutes (as djpeg's
+/// -maxscan guards against). Real encoders write about 10.
+#define LB_JPEG_MAX_SCANS 1000
+
 struct lb_jpeg_decoder {
     struct jpeg_decompress_struct cinfo;
+    struct jpeg_progress_mgr progress;
     lb_jpeg_error error;
     int header_read;
     int started;
@@ -48,6 +54,16 @@ static void lb_jpeg_emit(j_common_ptr cinfo, int level) {
 
 static void lb_jpeg_output(j_common_ptr cinfo) { (void)cinfo; }
 
+static void lb_jpeg_progress(j_common_ptr cinfo) {
+    if (!cinfo->is_decompressor) return;
+    j_decompress_ptr d = (j_decompress_ptr)cinfo;
+    if (d->input_scan_number > LB_JPEG_MAX_SCANS) {
+        lb_jpeg_error *err = (lb_jpeg_error *)cinfo->err;
+        snprintf(err->message, LB_MESSAGE_SIZE, "more than %d progressive scans", LB_JPEG_MAX_SCANS);
+        longjmp(err->jump, 1);
+    }
+}
+
 lb_jpeg_decoder *lb_jpeg_decoder_create(const unsigned char *data, unsigned long size) {
     lb_jpeg_decoder *dec = calloc(1, sizeof(lb_jpeg_decoder));
     if (!dec) return NULL;
@@ -61,6 +77,8 @@ lb_jpeg_decoder *lb_jpeg_decoder_create(const unsigned char *data, unsigned long
         return NULL;
     }
     jpeg_create_decompress(&dec->cinfo);
+    dec->progress.progress_monitor = lb_jpeg_progress;
+    dec->cinfo.progress = &dec->progress;
     jpeg_mem_src(&dec->cinfo, data, size);
     jpeg_save_markers(&dec->cinfo, JPEG_APP0 + 1, 0xFFFF);
     return dec;

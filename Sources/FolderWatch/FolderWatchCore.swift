@@ -69,6 +69,12 @@ package final class FolderWatchCore {
         return pendingDiagnostics
     }
 
+    /// Forgets that these files were emitted, so the next scan emits them again (their
+    /// consumer could not take them, e.g. the queue was unavailable).
+    package func forgetEmitted(_ paths: [String]) {
+        for path in paths { emitted[path] = nil }
+    }
+
     /// Asks for a full rescan at the next `tick()` (e.g. on SIGHUP).
     package func requestRescan() { rescanRequested = true }
 

@@ -28,6 +28,12 @@ package actor FolderWatcher {
     /// Runs until the calling task is cancelled or the event source finishes, calling `emit`
     /// for each settled file (in the order they settle). Closes the source on return.
     package func run(emit: @escaping @Sendable (FileCandidate) async -> Void) async {
+        await run(emitBatch: { batch in for candidate in batch { await emit(candidate) } })
+    }
+
+    /// Like `run(emit:)`, but hands over the files that settled at the same tick together (a
+    /// start-up scan's whole inbox at once), so a consumer can queue them in one transaction.
+    package func run(emitBatch: @escaping @Sendable ([FileCandidate]) async -> Void) async {
         defer { source.close() }
         if core.fullScanCount == 0 { core.fullScan() }
         flushDiagnostics()
@@ -41,7 +47,8 @@ package actor FolderWatcher {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: tickInterval)
                     if Task.isCancelled { break }
-                    for candidate in await self.tick() { await emit(candidate) }
+                    let batch = await self.tick()
+                    if !batch.isEmpty { await emitBatch(batch) }
                 }
             }
             await group.next()
@@ -60,6 +67,9 @@ package actor FolderWatcher {
         continuation.onTermination = { _ in task.cancel() }
         return stream
     }
+
+    /// Makes the next rescan emit these files again (their consumer failed to take them).
+    package func forgetEmitted(_ paths: [String]) { core.forgetEmitted(paths) }
 
     /// Asks for a full rescan at the next tick (e.g. on SIGHUP or an admin's request).
     package func requestRescan() { core.requestRescan() }

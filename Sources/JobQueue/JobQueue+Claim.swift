@@ -88,6 +88,26 @@ extension JobQueue {
         }
     }
 
+    /// Gives a claimed job back unprocessed (graceful shutdown before it finished): the job
+    /// becomes `queued`, due now, and the attempt is not counted. Throws `staleClaim` if the
+    /// claim is no longer valid.
+    @discardableResult
+    package func handBack(_ claim: ClaimedJob) async throws -> Job {
+        let now = nowMS
+        let (id, token) = (claim.job.id, claim.token)
+        return try await immediate { db in
+            guard let job = try Job.fetchOne(db, sql: """
+                UPDATE jobs SET state = 'queued', attempt = MAX(attempt - 1, 0), lease_until = NULL,
+                    claim_token = NULL, scheduled_at = ?
+                WHERE id = ? AND claim_token = ? AND state = 'running'
+                RETURNING *
+                """, arguments: [now, id, token]) else {
+                throw try Self.staleClaimError(db, id: id, action: "hand back")
+            }
+            return job
+        }
+    }
+
     /// Ends a running attempt: clears the claim and moves the job to `state`.
     static func release(_ db: Database, id: Int64, to state: JobState, scheduledAt: Int64?, now: Int64) throws -> Job {
         precondition(state == .failed || state == .retrying || state == .cancelled)

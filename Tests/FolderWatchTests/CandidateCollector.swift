@@ -23,25 +23,23 @@ final class CandidateCollector: @unchecked Sendable {
     /// Everything received so far, in order.
     var received: [FileCandidate] { lock.withLock { items } }
 
-    /// Polls every 5 ms until `condition` holds for what was received, or `timeout` passes.
-    /// Returns whether the condition held.
-    func wait(timeout: Duration = .seconds(10), until condition: ([FileCandidate]) -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if condition(received) { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return condition(received)
+    /// Polls every 5 ms until `condition` holds for what was received, for at most
+    /// `timeout / 5 ms` polls. Returns whether the condition held.
+    func wait(timeout: Duration = .seconds(10), until condition: @escaping ([FileCandidate]) -> Bool) async -> Bool {
+        await eventually(timeout: timeout) { condition(self.received) }
     }
 
     /// Ends the stream (and so the watcher).
     func stop() { task?.cancel() }
 }
 
-/// Polls `condition` every 5 ms until it holds or `timeout` passes; returns whether it held.
+/// Polls `condition` every 5 ms until it holds, at most `timeout / 5 ms` times; returns whether
+/// it held. The bound counts polls, not wall time: when other tests' CPU-bound work starves the
+/// cooperative pool, the watcher under test and this poller are delayed alike, and the watcher
+/// still gets as many chances to catch up as on an idle machine.
 func eventually(timeout: Duration = .seconds(10), _ condition: () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
+    let polls = max(1, Int(timeout / .milliseconds(5)))
+    for _ in 0..<polls {
         if await condition() { return true }
         try? await Task.sleep(for: .milliseconds(5))
     }

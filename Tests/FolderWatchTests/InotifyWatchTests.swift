@@ -34,9 +34,11 @@ import FolderWatch
 
     @Test func aFileWrittenSlowlyIsEmittedOnceWithItsFinalSize() async throws {
         let w = try await Running(settle: .seconds(1))
+        // The writer closes and reopens to append, like some scanners do. It pauses with a
+        // blocking usleep, not Task.sleep, so its pace does not depend on the cooperative pool.
         try w.tree.write("inbox/slow.tif", bytes: 1000)
-        for _ in 0..<5 {  // the writer closes and reopens to append, like some scanners do
-            try await Task.sleep(for: .milliseconds(20))
+        for _ in 0..<5 {
+            usleep(20_000)
             try w.tree.append("inbox/slow.tif", bytes: 1000)
         }
         #expect(await w.collector.wait { !$0.isEmpty })

@@ -31,6 +31,7 @@ import Glibc
 
     @Test func truncatedFilesFailOrDecodeExactly() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         for (name, bytes) in try Self.validFiles(dir) {
             let original = try ImageReader.read("\(dir)/\(name)")
             var cuts = Set(0..<min(64, bytes.count))
@@ -58,6 +59,7 @@ import Glibc
 
     @Test func randomBytesAndWrongMagic() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         var state: UInt64 = 42
         func random(_ n: Int) -> [UInt8] {
             (0..<n).map { _ in state = state &* 6364136223846793005 &+ 1442695040888963407; return UInt8(state >> 56) }
@@ -84,6 +86,7 @@ import Glibc
     /// bytes: `info` reports the size, `read` refuses before allocating anything.
     @Test func absurdDimensionsAreRefusedFromTheHeader() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         let files = [("huge.png", HandMade.png(width: 100_000, height: 100_000)),
                      ("huge.bmp", HandMade.bmp(width: 100_000, height: 100_000)),
                      ("huge.tif", HandMade.tiff(width: 100_000, height: 100_000, rowsPerStrip: 100_000, compression: 8)),
@@ -117,6 +120,7 @@ import Glibc
 
     @Test func zeroSizeAndEmptyFiles() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         let files = [("zero.png", HandMade.png(width: 0, height: 10)),
                      ("zero.bmp", HandMade.bmp(width: 10, height: 0)),
                      ("zero.tif", HandMade.tiff(width: 0, height: 0, rowsPerStrip: 1)),
@@ -132,6 +136,7 @@ import Glibc
 
     @Test func directoryFIFOAndMissingFile() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         let asDirectory = try #require(throws: ImageIOError.self) { try ImageReader.read(dir) }
         #expect(asDirectory.code == .notARegularFile && asDirectory.message.contains("directory"))
         let fifo = "\(dir)/pipe.png"

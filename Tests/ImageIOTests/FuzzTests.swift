@@ -34,6 +34,7 @@ import Testing
 
     @Test func mutatedFilesNeverCrash() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         let limits = ImageLimits(maxPixels: 1 << 20, maxDimension: 1 << 16, maxFileBytes: 1 << 20)
         var g = Generator(state: 20_261_127)
         var decoded = 0, refused = 0

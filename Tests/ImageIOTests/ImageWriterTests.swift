@@ -7,6 +7,7 @@ import Testing
     /// leaves the old file untouched.
     @Test func writesAreAtomic() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         let path = "\(dir)/out.tif"
         let first = Fixtures.noise(width: 20, height: 10, channels: 3, seed: 1)
         let second = Fixtures.noise(width: 30, height: 12, channels: 1, seed: 2)
@@ -32,6 +33,7 @@ import Testing
     /// A page source that returns the wrong block shape is an error, not a corrupt file.
     @Test func streamingSourceMustMatchItsPage() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         let page = TIFFPageSource(width: 32, height: 32, channels: 3, bitDepth: 8) { _, _, _, _ in
             Fixtures.noise(width: 1, height: 1, channels: 3)
         }
@@ -48,6 +50,7 @@ import Testing
     /// Decoders share no state: many threads reading every format get the right pixels.
     @Test func concurrentReadsAgree() async throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         let image = Fixtures.noise(width: 33, height: 21, channels: 3)
         try ImageWriter.writePNG(image, to: "\(dir)/a.png")
         try ImageWriter.writeBMP(image, to: "\(dir)/a.bmp")

@@ -6,6 +6,7 @@ import Testing
 @Suite struct InspectReportTests {
     @Test func bmp() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         var image = Fixtures.noise(width: 120, height: 118, channels: 3)
         image.pixelSpacing = PixelSpacing(x: 0.5, y: 0.5)
         try ImageWriter.writeBMP(image, to: "\(dir)/cell.bmp")
@@ -25,6 +26,7 @@ import Testing
 
     @Test func jpegWithOrientation() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         try ImageWriter.writeJPEG(Fixtures.smooth(width: 64, height: 40), to: "\(dir)/field.jpg", progressive: true, orientation: 6)
         let report = InspectReport.make(path: "\(dir)/field.jpg", decode: false)
         #expect(report.text == """
@@ -43,6 +45,7 @@ import Testing
 
     @Test func tiledBigTIFFPyramid() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         var full = Fixtures.smooth(width: 512, height: 384)
         full.pixelSpacing = PixelSpacing(x: 0.25, y: 0.25)
         var half = Fixtures.smooth(width: 256, height: 192)
@@ -75,6 +78,7 @@ import Testing
 
     @Test func failuresAreReportedNotThrown() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         try Fixtures.write(Array("hello".utf8), "\(dir)/note.txt")
         let report = InspectReport.make(path: "\(dir)/note.txt", decode: true)
         #expect(!report.ok && report.errorCode == .unknownFormat && report.info == nil)

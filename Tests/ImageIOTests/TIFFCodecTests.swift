@@ -10,6 +10,7 @@ import Testing
     @Test(arguments: lossless, layouts)
     func losslessRoundTripsExactly(compression: TIFFWriteOptions.Compression, layout: TIFFWriteOptions.Layout) throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         for channels in 1...4 {
             for bits in [8, 16] {
                 let image = Fixtures.noise(width: 45, height: 37, channels: channels, bitDepth: bits,
@@ -32,6 +33,7 @@ import Testing
     @Test(arguments: layouts)
     func jpegTilesAndStripsStayClose(layout: TIFFWriteOptions.Layout) throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         let options = TIFFWriteOptions(layout: layout == .strips(rowsPerStrip: 7) ? .strips(rowsPerStrip: 16) : layout,
                                        compression: .jpeg, jpegQuality: 95)
         for channels in [1, 3, 4] {
@@ -46,6 +48,7 @@ import Testing
 
     @Test func paletteAndSeparatePlanes() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         var samples = [UInt8]()
         for i in 0..<(33 * 17) { samples += [UInt8(i % 5 * 50), UInt8(i % 4 * 60), UInt8(i % 3 * 90)] }
         let few = Image(width: 33, height: 17, channels: 3, samples: samples)
@@ -65,6 +68,7 @@ import Testing
 
     @Test func bigTIFFAndPixelSpacing() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         var image = Fixtures.noise(width: 64, height: 48, channels: 3)
         image.pixelSpacing = PixelSpacing(x: 0.25, y: 0.5)
         try ImageWriter.writeTIFF(image, to: "\(dir)/b.tif",
@@ -83,6 +87,7 @@ import Testing
     /// and reads any other level on request.
     @Test func pyramidChoosesFullResolutionAndListsTheRest() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         let full = Fixtures.noise(width: 96, height: 64, channels: 3, seed: 1)
         let half = Fixtures.noise(width: 48, height: 32, channels: 3, seed: 2)
         let quarter = Fixtures.noise(width: 24, height: 16, channels: 3, seed: 3)

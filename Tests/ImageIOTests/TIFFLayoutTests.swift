@@ -6,6 +6,7 @@ import Testing
 @Suite struct TIFFLayoutTests {
     func read(_ bytes: [UInt8]) throws -> Image {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         try Fixtures.write(bytes, "\(dir)/t.tif")
         return try ImageReader.read("\(dir)/t.tif")
     }
@@ -41,6 +42,7 @@ import Testing
         let image = try read(HandMade.tiff(entries, data: [0x12, 0xF0]))
         #expect(image.channels == 3 && image.samples8 == [255, 0, 0, 0, 128, 0, 0, 0, 255])
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         try Fixtures.write(HandMade.tiff(entries, data: [0x12, 0xF0]), "\(dir)/p.tif")
         #expect(try ImageReader.info("\(dir)/p.tif").colour == "palette")
     }
@@ -53,6 +55,7 @@ import Testing
 
     @Test func floatSamplesAreUnsupported() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         let entries = base(width: 1, height: 1, bits: 32, photometric: 1) + [.init(339, 3, [3])]
         try Fixtures.write(HandMade.tiff(entries, data: [0, 0, 128, 63]), "\(dir)/f.tif")
         let error = try #require(throws: ImageIOError.self) { try ImageReader.read("\(dir)/f.tif") }

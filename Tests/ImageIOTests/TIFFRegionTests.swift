@@ -6,6 +6,7 @@ import Testing
     /// right and bottom edges, a single pixel) equal the same rectangle of the whole-image read.
     @Test func regionOfLargeTiledTIFFEqualsWholeRead() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         let path = "\(dir)/large.tif"
         try SyntheticSlide.writeTIFF(to: path, width: 4096, height: 4096,
                                      options: TIFFWriteOptions(layout: .tiles(width: 256, height: 256), compression: .jpeg,
@@ -30,6 +31,7 @@ import Testing
     @Test(arguments: [TIFFWriteOptions.Layout.strips(rowsPerStrip: 37), .tiles(width: 64, height: 48)])
     func regionsMatchTheGeneratorExactly(layout: TIFFWriteOptions.Layout) throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         let path = "\(dir)/exact.tif"
         try SyntheticSlide.writeTIFF(to: path, width: 1000, height: 700,
                                      options: TIFFWriteOptions(layout: layout, compression: .deflate))
