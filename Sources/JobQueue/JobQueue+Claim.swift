@@ -18,9 +18,7 @@ extension JobQueue {
                 UPDATE jobs
                 SET state = 'running', attempt = attempt + 1, lease_until = ?, claim_token = ?,
                     worker = ?, host = ?, started_at = ?
-                WHERE id = (SELECT id FROM jobs
-                            WHERE state IN ('queued', 'retrying') AND scheduled_at <= ?
-                            ORDER BY priority DESC, scheduled_at, id LIMIT 1)
+                WHERE id = (\(JobQueueSchema.claimPickSQL))
                 RETURNING *
                 """, arguments: [lease, token, worker, host, now, now])
         }

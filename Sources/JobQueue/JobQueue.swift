@@ -109,6 +109,15 @@ package final class JobQueue: Sendable {
         try db.execute(sql: "UPDATE jobs SET last_error = ? WHERE id = ?", arguments: [entry.message, entry.jobID])
     }
 
+    /// SQLite's plan for the claim's pick, one step per line (to check that it uses an index
+    /// in claim order rather than sorting the waiting jobs).
+    package func claimQueryPlan() async throws -> String {
+        try await read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + JobQueueSchema.claimPickSQL, arguments: [Int64.max])
+                .map { $0["detail"] as String? ?? "" }.joined(separator: "\n")
+        }
+    }
+
     /// Journal mode and synchronous level as SQLite reports them (for status and tests).
     package func databaseSettings() async throws -> (journalMode: String, synchronous: Int, foreignKeys: Bool, busyTimeoutMS: Int) {
         try await pool.writeWithoutTransaction { db in

@@ -26,7 +26,7 @@ package final class Tensor: @unchecked Sendable {
         self.shape = shape
         self.count = shape.reduce(1, *)
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        let raw = TensorBufferPool.shared.acquire(bytes)
         self.data = raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
@@ -43,7 +43,9 @@ package final class Tensor: @unchecked Sendable {
         data.update(repeating: value, count: count)
     }
 
-    deinit { UnsafeMutableRawPointer(data).deallocate() }
+    deinit {
+        TensorBufferPool.shared.release(UnsafeMutableRawPointer(data), bytes: max(count, 1) * MemoryLayout<Float>.stride)
+    }
 
     /// The tensor's elements as an array (a copy; for tests and small outputs, not hot loops).
     package var values: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
@@ -103,3 +105,4 @@ package final class Tensor: @unchecked Sendable {
 extension Tensor: CustomStringConvertible {
     package var description: String { "Tensor\(shape)" }
 }
+
