@@ -17,7 +17,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     ],
     targets: [
         // C libraries: one system-library target each (module.modulemap + shim.h).
@@ -35,9 +39,15 @@ let package = Package(
         .target(name: "ImageIO", dependencies: ["CImageBridge", "CTIFF", "CPNG", "CJPEG"]),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: fastMath),
-        .target(name: "CellModel", dependencies: ["Tensor", "NN", "ImageIO"], swiftSettings: fastMath),
+        .target(name: "CellModel", dependencies: [.product(name: "Crypto", package: "swift-crypto"), "Tensor", "NN", "ImageIO"], swiftSettings: fastMath),
         .target(name: "JobQueue", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "FolderWatch"),
+        .target(name: "Daemon", dependencies: [
+            "JobQueue", "FolderWatch",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "TestSupport", dependencies: [
             "Tensor", "NN",
             "JobQueue", "FolderWatch",
@@ -50,6 +60,7 @@ let package = Package(
             name: "leuko",
             dependencies: [
                 "ImageIO", "Tensor", "NN", "CellModel", "Analysis",
+                "JobQueue", "FolderWatch", "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -59,5 +70,10 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CellModel", "ImageIO"]),
+        .testTarget(name: "FolderWatchTests", dependencies: ["FolderWatch", "TestSupport"]),
+        .testTarget(name: "DaemonTests", dependencies: [
+            "Daemon", "JobQueue", "FolderWatch", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ]
 )

@@ -1,5 +1,8 @@
-// libjpeg behind setjmp: errors longjmp back here and become return codes with a message;
-// warnings are kept (a premature end of data is treated as an error: the file is truncated).
+// libjpeg behind setjmp: errors longjmp back here and become return codes with a message.
+// Warnings that mean damaged or missing entropy data (premature end of file or segment, bad
+// Huffman/arithmetic code, lost sync) are errors too: libjpeg would otherwise fill the rest of
+// the picture with gray and report success. Other warnings (extraneous bytes, odd JFIF
+// versions) are counted and ignored.
 #include "CImageBridge.h"
 #include <setjmp.h>
 #include <stdio.h>
@@ -12,11 +15,17 @@ typedef struct {
     struct jpeg_error_mgr base;
     jmp_buf jump;
     char message[LB_MESSAGE_SIZE];
-    int truncated;
+    int truncated; // a fatal warning was seen (message holds it)
 } lb_jpeg_error;
+
+/// A progressive file may split its data into any number of scans; each costs a pass over
+/// the coefficients, so thousands of tiny scans make a small file take minutes (as djpeg's
+/// -maxscan guards against). Real encoders write about 10.
+#define LB_JPEG_MAX_SCANS 1000
 
 struct lb_jpeg_decoder {
     struct jpeg_decompress_struct cinfo;
+    struct jpeg_progress_mgr progress;
     lb_jpeg_error error;
     int header_read;
     int started;
@@ -31,16 +40,29 @@ static void lb_jpeg_error_exit(j_common_ptr cinfo) {
 static void lb_jpeg_emit(j_common_ptr cinfo, int level) {
     lb_jpeg_error *err = (lb_jpeg_error *)cinfo->err;
     if (level >= 0) return; // trace messages
-    if (err->base.msg_code == JWRN_JPEG_EOF) {
+    err->base.num_warnings++;
+    switch (err->base.msg_code) {
+    case JWRN_JPEG_EOF: case JWRN_HIT_MARKER: case JWRN_HUFF_BAD_CODE:
+    case JWRN_ARITH_BAD_CODE: case JWRN_MUST_RESYNC:
         err->truncated = 1;
         (*cinfo->err->format_message)(cinfo, err->message);
-    } else if (err->base.num_warnings == 0 && !err->truncated) {
-        (*cinfo->err->format_message)(cinfo, err->message);
+        longjmp(err->jump, 1);
+    default:
+        break;
     }
-    err->base.num_warnings++;
 }
 
 static void lb_jpeg_output(j_common_ptr cinfo) { (void)cinfo; }
+
+static void lb_jpeg_progress(j_common_ptr cinfo) {
+    if (!cinfo->is_decompressor) return;
+    j_decompress_ptr d = (j_decompress_ptr)cinfo;
+    if (d->input_scan_number > LB_JPEG_MAX_SCANS) {
+        lb_jpeg_error *err = (lb_jpeg_error *)cinfo->err;
+        snprintf(err->message, LB_MESSAGE_SIZE, "more than %d progressive scans", LB_JPEG_MAX_SCANS);
+        longjmp(err->jump, 1);
+    }
+}
 
 lb_jpeg_decoder *lb_jpeg_decoder_create(const unsigned char *data, unsigned long size) {
     lb_jpeg_decoder *dec = calloc(1, sizeof(lb_jpeg_decoder));
@@ -55,6 +77,8 @@ lb_jpeg_decoder *lb_jpeg_decoder_create(const unsigned char *data, unsigned long
         return NULL;
     }
     jpeg_create_decompress(&dec->cinfo);
+    dec->progress.progress_monitor = lb_jpeg_progress;
+    dec->cinfo.progress = &dec->progress;
     jpeg_mem_src(&dec->cinfo, data, size);
     jpeg_save_markers(&dec->cinfo, JPEG_APP0 + 1, 0xFFFF);
     return dec;

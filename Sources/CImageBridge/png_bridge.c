@@ -53,14 +53,20 @@ void lb_png_decoder_destroy(lb_png_decoder *dec) {
 
 const char *lb_png_message(const lb_png_decoder *dec) { return dec->message; }
 
-int lb_png_read_header(lb_png_decoder *dec, lb_png_header *out) {
+int lb_png_read_header(lb_png_decoder *dec, lb_png_header *out, unsigned int max_dimension) {
     if (dec->header_read) { *out = dec->header; return 0; }
     png_structp png = dec->png;
     png_infop info = dec->info;
     if (setjmp(png_jmpbuf(png))) return -1;
-    // The caller checks its own limits; these only keep libpng from working on absurd sizes.
     png_set_user_limits(png, 0x7fffffff, 0x7fffffff);
     png_read_info(png, info);
+    // Before png_read_update_info, which allocates rows of the announced width.
+    if (png_get_image_width(png, info) > max_dimension || png_get_image_height(png, info) > max_dimension) {
+        snprintf(dec->message, LB_MESSAGE_SIZE, "image is %u x %u, over the limit of %u pixels per side",
+                 (unsigned)png_get_image_width(png, info), (unsigned)png_get_image_height(png, info),
+                 max_dimension);
+        return -2;
+    }
     lb_png_header h;
     memset(&h, 0, sizeof(h));
     h.width = (int)png_get_image_width(png, info);

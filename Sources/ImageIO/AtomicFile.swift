@@ -29,7 +29,8 @@ enum AtomicFile {
     /// `body` must not close the descriptor.
     static func write(to path: String, _ body: (Int32, String) throws -> Void) throws {
         let temporary = temporaryPath(for: path)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        // Read-write: libtiff reads back earlier directories when it links a new page.
+        let fd = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if fd < 0 {
             throw ImageIOError(.writeFailed, path: path, "cannot create \(temporary): \(ImageFile.text(errno))")
         }

@@ -35,7 +35,8 @@ enum BMPCodec {
             return UInt32(b[at]) | UInt32(b[at + 1]) << 8 | UInt32(b[at + 2]) << 16 | UInt32(b[at + 3]) << 24
         }
         func i32(_ at: Int) throws -> Int { Int(Int32(bitPattern: try u32(at))) }
-        guard b.count >= 26, b[0] == 0x42, b[1] == 0x4D else { throw bad("not a BMP file") }
+        guard b.count >= 2, b[0] == 0x42, b[1] == 0x4D else { throw bad("not a BMP file") }
+        guard b.count >= 26 else { throw bad("file ends inside the header (\(b.count) bytes)") }
         let dataOffset = Int(try u32(10))
         let dib = Int(try u32(14))
         var width = 0, height = 0, bitCount = 0, compression = 0, colours = 0, ppmX = 0, ppmY = 0
@@ -96,7 +97,7 @@ enum BMPCodec {
         let (need, overflow) = stride.multipliedReportingOverflow(by: h.height)
         guard !overflow, h.dataOffset >= 14, h.dataOffset <= b.count, need <= b.count - h.dataOffset else {
             throw ImageIOError(.corrupt, path: path,
-                               "BMP: pixel data is truncated (\(b.count) bytes, pixels need \(need) from offset \(h.dataOffset))")
+                               "BMP: pixel data is truncated (the file has \(b.count) bytes; its pixels start at byte \(h.dataOffset) and need \(need))")
         }
         let c = h.channels
         var out = [UInt8](repeating: 0, count: h.width * h.height * c)

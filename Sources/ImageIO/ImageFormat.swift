@@ -11,7 +11,7 @@ package enum ImageFormat: String, Sendable, Codable, CaseIterable {
         if starts([0xFF, 0xD8, 0xFF]) { return .jpeg }
         if starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A])
             || starts([0x49, 0x49, 0x2B, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2B]) { return .tiff }
-        if starts([0x42, 0x4D]) && prefix.count >= 26 { return .bmp }
+        if starts([0x42, 0x4D]) { return .bmp }
         return nil
     }
 }

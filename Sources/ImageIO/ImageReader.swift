@@ -19,7 +19,7 @@ package enum ImageReader {
         switch format {
         case .tiff: return try TIFFReader.info(file, limits: limits)
         case .jpeg: info = try JPEGCodec.info(try file.readAll(limit: limits.maxFileBytes), path: path)
-        case .png: info = try PNGCodec.info(try file.readAll(limit: limits.maxFileBytes), path: path)
+        case .png: info = try PNGCodec.info(try file.readAll(limit: limits.maxFileBytes), path: path, limits: limits)
         case .bmp: info = try BMPCodec.info(try file.prefix(64 * 1024), path: path)
         }
         try limits.checkDimensions(width: info.width, height: info.height, path: path)
@@ -56,7 +56,7 @@ package enum ImageReader {
         return try decode(bytes, format: format, path: path, limits: limits)
     }
 
-    private static func decode(_ bytes: [UInt8], format: ImageFormat, path: String, limits: ImageLimits) throws -> Image {
+    static func decode(_ bytes: [UInt8], format: ImageFormat, path: String, limits: ImageLimits) throws -> Image {
         switch format {
         case .jpeg: try JPEGCodec.decode(bytes, path: path, limits: limits)
         case .png: try PNGCodec.decode(bytes, path: path, limits: limits)
@@ -65,7 +65,7 @@ package enum ImageReader {
         }
     }
 
-    private static func open(_ path: String) throws -> (ImageFile, ImageFormat) {
+    static func open(_ path: String) throws -> (ImageFile, ImageFormat) {
         let file = try ImageFile(path: path)
         guard file.size > 0 else { throw ImageIOError(.unknownFormat, path: path, "file is empty") }
         let head = try file.prefix(32)

@@ -5,9 +5,9 @@ import CImageBridge
 /// has transparency), interlaced or not. 16-bit samples come out in host byte order. The
 /// pHYs chunk (pixels per metre) becomes the pixel spacing.
 enum PNGCodec {
-    static func info(_ bytes: [UInt8], path: String) throws -> ImageInfo {
+    static func info(_ bytes: [UInt8], path: String, limits: ImageLimits) throws -> ImageInfo {
         let decoder = try Decoder(bytes, path: path)
-        let h = try decoder.header()
+        let h = try decoder.header(limits)
         let colour: String
         switch h.color_type {
         case 0: colour = "gray"
@@ -26,7 +26,7 @@ enum PNGCodec {
 
     static func decode(_ bytes: [UInt8], path: String, limits: ImageLimits) throws -> Image {
         let decoder = try Decoder(bytes, path: path)
-        let h = try decoder.header()
+        let h = try decoder.header(limits)
         let width = Int(h.width), height = Int(h.height), channels = Int(h.channels)
         try limits.checkDecode(width: width, height: height, path: path)
         guard h.bit_depth == 8 || h.bit_depth == 16, (1...4).contains(channels),
@@ -142,10 +142,14 @@ enum PNGCodec {
             storage.deallocate()
         }
 
-        func header() throws -> lb_png_header {
+        func header(_ limits: ImageLimits) throws -> lb_png_header {
             var h = lb_png_header()
-            guard lb_png_read_header(handle, &h) == 0 else { throw failure("cannot read PNG header") }
-            return h
+            let maxSide = UInt32(clamping: limits.maxDimension)
+            switch lb_png_read_header(handle, &h, maxSide) {
+            case 0: return h
+            case -2: throw ImageIOError(.tooLarge, path: path, String(cString: lb_png_message(handle)))
+            default: throw failure("cannot read PNG header")
+            }
         }
 
         func failure(_ context: String) -> ImageIOError {

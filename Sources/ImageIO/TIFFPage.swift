@@ -8,7 +8,9 @@ import CTIFF
 /// (1/2/4-bit gray scaled to 8 bits, MinIsWhite inverted, JPEG-in-TIFF YCbCr converted to RGB
 /// by libjpeg), `.palette` expands a colour map to 8-bit RGB, `.rgbaFallback` lets libtiff's
 /// RGBA interface convert what ImageIO does not handle itself (CMYK, Lab, subsampled YCbCr,
-/// old-style JPEG) to 8-bit RGB(A) — whole page only, within the decode limit.
+/// old-style JPEG) to 8-bit RGB(A) — whole page only, within the decode limit. The TIFF
+/// Orientation tag is not applied (slide scanners write top-left); float and signed samples
+/// are refused as unsupported.
 struct TIFFPage: Sendable {
     enum Mode: Sendable { case direct, palette, rgbaFallback }
 

@@ -6,22 +6,21 @@ import CTIFF
 /// memory stays near the rectangle's size plus one block.
 enum TIFFReader {
     /// More directories than this are not listed (a guard against IFD chains built to stall).
-    static let maxPages = 4096
+    static let maxPages = 1024
 
     /// Opens `file` (taking its descriptor) and lists its pages.
     static func open(_ file: ImageFile, limits: ImageLimits) throws -> (TIFFHandle, [TIFFPage]) {
         let maxAllocation = max(64 << 20, min(limits.maxPixels, Int.max / 16) * 8)
         let handle = try TIFFHandle(fd: file.takeDescriptor(), path: file.path, mode: "rm",
                                     maxAllocation: maxAllocation)
-        let count = min(Int(TIFFNumberOfDirectories(handle.tif)), maxPages)
-        var pages: [TIFFPage] = []
-        for i in 0..<max(count, 1) {
-            guard TIFFSetDirectory(handle.tif, tdir_t(i)) == 1 else {
-                if i == 0 { throw handle.failure(.corrupt, "cannot read the first TIFF directory") }
-                break
-            }
-            pages.append(try TIFFPage.describe(handle, index: i))
+        // Walk the IFD chain once (libtiff stops at loops); a damaged or undecodable later
+        // page ends the list, the first page must be good.
+        var pages = [try TIFFPage.describe(handle, index: 0)]
+        while pages.count < maxPages, TIFFReadDirectory(handle.tif) == 1,
+              let page = try? TIFFPage.describe(handle, index: pages.count) {
+            pages.append(page)
         }
+        handle.clearMessages()
         return (handle, pages)
     }
 
@@ -67,14 +66,20 @@ enum TIFFReader {
             throw ImageIOError(.invalidArgument, path: path,
                                "region \(r.x),\(r.y) \(r.width)x\(r.height) is not inside the \(p.width) x \(p.height) page")
         }
-        try limits.checkDecode(width: r.width, height: r.height, path: path, what: region == nil ? "image" : "region")
+        return try read(handle, page: p, x: r.x, y: r.y, width: r.width, height: r.height,
+                        what: region == nil ? "image" : "region", limits: limits)
+    }
+
+    /// Decodes a rectangle (already checked to lie inside) of the current directory `p`.
+    static func read(_ handle: TIFFHandle, page p: TIFFPage, x: Int, y: Int, width: Int, height: Int,
+                     what: String = "region", limits: ImageLimits) throws -> Image {
+        try limits.checkDecode(width: width, height: height, path: handle.path, what: what)
         if p.mode == .rgbaFallback {
-            try limits.checkDecode(width: p.width, height: p.height, path: path,
+            try limits.checkDecode(width: p.width, height: p.height, path: handle.path,
                                    what: "\(p.colourName) page (decoded whole by libtiff's RGBA interface)")
-            return try readRGBA(handle, page: p).cropped(x: r.x, y: r.y, width: r.width, height: r.height)
+            return try readRGBA(handle, page: p).cropped(x: x, y: y, width: width, height: height)
         }
-        return try TIFFBlockReader(handle: handle, page: p, limits: limits)
-            .read(x: r.x, y: r.y, width: r.width, height: r.height)
+        return try TIFFBlockReader(handle: handle, page: p, limits: limits).read(x: x, y: y, width: width, height: height)
     }
 
     /// Whole page through TIFFReadRGBAImageOriented (8-bit, alpha kept when the page has it).

@@ -18,9 +18,7 @@ extension JobQueue {
                 UPDATE jobs
                 SET state = 'running', attempt = attempt + 1, lease_until = ?, claim_token = ?,
                     worker = ?, host = ?, started_at = ?
-                WHERE id = (SELECT id FROM jobs
-                            WHERE state IN ('queued', 'retrying') AND scheduled_at <= ?
-                            ORDER BY priority DESC, scheduled_at, id LIMIT 1)
+                WHERE id = (\(JobQueueSchema.claimPickSQL))
                 RETURNING *
                 """, arguments: [lease, token, worker, host, now, now])
         }
@@ -85,6 +83,26 @@ extension JobQueue {
             }
             let delay = backoff.delay(afterAttempt: job.attempt, jitter: jitter)
             return try Self.release(db, id: id, to: .retrying, scheduledAt: now + Int64(delay * 1000), now: now)
+        }
+    }
+
+    /// Gives a claimed job back unprocessed (graceful shutdown before it finished): the job
+    /// becomes `queued`, due now, and the attempt is not counted. Throws `staleClaim` if the
+    /// claim is no longer valid.
+    @discardableResult
+    package func handBack(_ claim: ClaimedJob) async throws -> Job {
+        let now = nowMS
+        let (id, token) = (claim.job.id, claim.token)
+        return try await immediate { db in
+            guard let job = try Job.fetchOne(db, sql: """
+                UPDATE jobs SET state = 'queued', attempt = MAX(attempt - 1, 0), lease_until = NULL,
+                    claim_token = NULL, scheduled_at = ?
+                WHERE id = ? AND claim_token = ? AND state = 'running'
+                RETURNING *
+                """, arguments: [now, id, token]) else {
+                throw try Self.staleClaimError(db, id: id, action: "hand back")
+            }
+            return job
         }
     }
 

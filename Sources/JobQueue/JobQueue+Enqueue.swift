@@ -8,8 +8,15 @@ extension JobQueue {
         try await enqueue([input])[0]
     }
 
-    /// Enqueues many inputs in one transaction (a start-up scan of a full inbox is one commit,
-    /// not thousands), returning one outcome per input, in order.
+    /// Inputs per write transaction in a batched enqueue.
+    package static let enqueueChunk = 500
+
+    /// Enqueues many inputs, returning one outcome per input, in order.
+    ///
+    /// A start-up scan of a full inbox is a few commits, not thousands, and keeps the write
+    /// lock short: keys already known are found first on a reader (WAL: no lock), and the
+    /// rest are written in transactions of `enqueueChunk` inputs (each checking again). The
+    /// batch as a whole is therefore not atomic, which idempotency makes harmless.
     ///
     /// Idempotent: an input whose `(path, size, mtime)` key is known, or whose content hash
     /// matches a known input at the same path, is a `.duplicate` and creates nothing. The same
@@ -19,11 +26,25 @@ extension JobQueue {
             guard !input.path.isEmpty else { throw JobQueueError(.invalidOptions, "cannot enqueue an empty path") }
             guard input.size >= 0 else { throw JobQueueError(.invalidOptions, "\(input.path): negative size \(input.size)") }
         }
-        let now = nowMS
-        let maxAttempts = options.maxAttempts
-        return try await immediate { db in
-            try inputs.map { input in try Self.enqueueOne(db, input, now: now, maxAttempts: maxAttempts) }
+        var outcomes = try await read { db in
+            try inputs.map { input -> EnqueueOutcome? in
+                try Row.fetchOne(db, sql: "SELECT job_id FROM input_keys WHERE path = ? AND size = ? AND mtime_ns = ?",
+                                 arguments: [input.path, input.size, input.mtimeNanoseconds])
+                    .map { .duplicate(existingJobID: $0["job_id"]) }
+            }
         }
+        let pending = outcomes.indices.filter { outcomes[$0] == nil }
+        for start in stride(from: 0, to: pending.count, by: Self.enqueueChunk) {
+            let indexes = Array(pending[start..<min(start + Self.enqueueChunk, pending.count)])
+            let chunk = indexes.map { inputs[$0] }
+            let now = nowMS
+            let maxAttempts = options.maxAttempts
+            let written = try await immediate { db in
+                try chunk.map { input in try Self.enqueueOne(db, input, now: now, maxAttempts: maxAttempts) }
+            }
+            for (index, outcome) in zip(indexes, written) { outcomes[index] = outcome }
+        }
+        return outcomes.map { $0! }
     }
 
     private static func enqueueOne(_ db: Database, _ input: JobInput, now: Int64, maxAttempts: Int) throws -> EnqueueOutcome {

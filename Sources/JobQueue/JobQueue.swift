@@ -12,8 +12,8 @@ import GRDB
 /// Knows nothing about what a job does: it stores an input's identity and an opaque payload.
 /// Time comes from the injected `JobClock`; backoff jitter from the injected `JitterSource`.
 package final class JobQueue: Sendable {
-    package let options: JobQueueOptions
     package let path: String
+    private let optionsBox: OptionsBox
     let pool: DatabasePool
     let clock: any JobClock
     let jitter: any JitterSource
@@ -25,7 +25,7 @@ package final class JobQueue: Sendable {
     package init(path: String, options: JobQueueOptions = JobQueueOptions(),
                  clock: any JobClock = SystemJobClock(), jitter: any JitterSource = SystemJitter()) throws {
         try options.validate()
-        self.options = options
+        self.optionsBox = OptionsBox(options)
         self.path = path
         self.clock = clock
         self.jitter = jitter
@@ -46,6 +46,22 @@ package final class JobQueue: Sendable {
         } catch {
             throw JobQueueError(.database, "cannot open \(path): \(error)")
         }
+    }
+
+    /// The options in force (a snapshot; see `updateOptions`).
+    package var options: JobQueueOptions { optionsBox.value }
+
+    /// Replaces the lease duration, attempts and backoff (e.g. on a configuration reload).
+    /// New values apply to later claims, failures and enqueues; jobs keep the `max_attempts`
+    /// they were enqueued with. Connection settings (`host`, `synchronous`, `busyTimeout`)
+    /// cannot change while open: `invalidOptions`.
+    package func updateOptions(_ new: JobQueueOptions) throws {
+        try new.validate()
+        let old = options
+        guard new.host == old.host, new.synchronous == old.synchronous, new.busyTimeout == old.busyTimeout else {
+            throw JobQueueError(.invalidOptions, "host, synchronous and busy timeout cannot change while the queue is open")
+        }
+        optionsBox.value = new
     }
 
     /// The clock's current time in stored form (ms since 1970).
@@ -93,6 +109,15 @@ package final class JobQueue: Sendable {
         try db.execute(sql: "UPDATE jobs SET last_error = ? WHERE id = ?", arguments: [entry.message, entry.jobID])
     }
 
+    /// SQLite's plan for the claim's pick, one step per line (to check that it uses an index
+    /// in claim order rather than sorting the waiting jobs).
+    package func claimQueryPlan() async throws -> String {
+        try await read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + JobQueueSchema.claimPickSQL, arguments: [Int64.max])
+                .map { $0["detail"] as String? ?? "" }.joined(separator: "\n")
+        }
+    }
+
     /// Journal mode and synchronous level as SQLite reports them (for status and tests).
     package func databaseSettings() async throws -> (journalMode: String, synchronous: Int, foreignKeys: Bool, busyTimeoutMS: Int) {
         try await pool.writeWithoutTransaction { db in
@@ -102,5 +127,17 @@ package final class JobQueue: Sendable {
             let busy = try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? -1
             return (journal, sync, fk, busy)
         }
+    }
+}
+
+/// The queue's replaceable options. `@unchecked Sendable`: `stored` is only read and written
+/// under `lock`.
+private final class OptionsBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: JobQueueOptions
+    init(_ value: JobQueueOptions) { stored = value }
+    var value: JobQueueOptions {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }

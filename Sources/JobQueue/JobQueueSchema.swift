@@ -64,6 +64,25 @@ package enum JobQueueSchema {
                 CREATE INDEX job_errors_by_time ON job_errors (at);
                 """)
         }
+        migrator.registerMigration("v2: claim order index") { db in
+            // The claim takes the first waiting job by (priority DESC, scheduled_at, id). Without
+            // an index in that order SQLite sorted every waiting job on each claim (tens of ms
+            // with 100,000 queued); this partial index lets it stop at the first due row (jobs
+            // still in backoff are stepped over).
+            try db.execute(sql: """
+                CREATE INDEX jobs_claim_order ON jobs (priority DESC, scheduled_at, id)
+                WHERE state IN ('queued', 'retrying')
+                """)
+        }
         return migrator
     }
+
+    /// The statement `claim` runs to pick a job (shared with the query-plan test). `INDEXED BY`
+    /// because without `ANALYZE` statistics SQLite prefers `jobs_by_state_schedule` and a sort
+    /// (measured: 29 ms per claim with 100,000 queued, against 0.01 ms walking this index).
+    package static let claimPickSQL = """
+        SELECT id FROM jobs INDEXED BY jobs_claim_order
+        WHERE state IN ('queued', 'retrying') AND scheduled_at <= ?
+        ORDER BY priority DESC, scheduled_at, id LIMIT 1
+        """
 }

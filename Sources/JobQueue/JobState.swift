@@ -8,6 +8,7 @@
 /// running            --fail(transient)--> retrying     (backoff) | failed (attempt == max)
 /// running            --fail(permanent)--> failed
 /// running            --lease expired-->   retrying     (now)     | failed (attempt == max)
+/// running            --hand back-->       queued       (attempt not counted; shutdown)
 /// queued | retrying | running --cancel--> cancelled
 /// failed | cancelled --retry-->           queued       (attempts start again)
 /// ```

@@ -9,7 +9,9 @@ import Tensor
 /// forward+backward counts three times that (backward computes the input and the weight
 /// gradients, each about one forward's work). Times are medians over `repeats` runs after
 /// one warm-up. Thread counts are set with `Parallel.setThreads` (Leuko's loops and OpenBLAS)
-/// and restored afterwards. This measures; it asserts nothing.
+/// and restored afterwards. For memory-bound kernels each row also gives the forward pass's
+/// effective bandwidth: the minimal traffic (input read, output written, weights read once)
+/// over the forward time. This measures; it asserts nothing.
 package enum Benchmark {
     /// One layer to time on one input shape.
     package struct Case {
@@ -40,8 +42,8 @@ package enum Benchmark {
     /// sgemm GFLOP/s for `C[size, size] = A B` with the current thread setting.
     package static func sgemmGFLOPs(size: Int, repeats: Int) -> Double {
         var rng = RandomSource(seed: 1)
-        let a = Tensor.randomNormal([size, size], rng: &rng)
-        let b = Tensor.randomNormal([size, size], rng: &rng)
+        let a = Tensor.randomUniform([size, size], -1, 1, rng: &rng)
+        let b = Tensor.randomUniform([size, size], -1, 1, rng: &rng)
         let c = Tensor(zeros: [size, size])
         let seconds = medianSeconds(repeats: repeats) {
             BLAS.sgemm(m: size, n: size, k: size, a: a.data, b: b.data, c: c.data)
@@ -52,10 +54,12 @@ package enum Benchmark {
     /// Runs the whole engine benchmark.
     package static func engine(cases: [Case], threadCounts: [Int], repeats: Int, sgemmSize: Int = 2048) -> Report {
         let saved = Parallel.threadCount
-        defer { Parallel.setThreads(saved) }
+        // Only touch the process-wide setting when a count differs from the current one.
+        func use(_ threads: Int) { if Parallel.threadCount != threads { Parallel.setThreads(threads) } }
+        defer { use(saved) }
         var peaks: [Int: Double] = [:]
         for threads in threadCounts {
-            Parallel.setThreads(threads)
+            use(threads)
             peaks[threads] = sgemmGFLOPs(size: sgemmSize, repeats: repeats)
         }
         var results: [Report.CaseResult] = []
@@ -66,8 +70,9 @@ package enum Benchmark {
             let output = layer.forward(input)
             let dOutput = Tensor.randomNormal(output.shape, rng: &rng)
             let flops = Double(layer.flops(inputShape: benchCase.inputShape))
+            let bytes = Double(4 * (input.count + output.count + layer.parameterCount))
             for threads in threadCounts {
-                Parallel.setThreads(threads)
+                use(threads)
                 let forward = medianSeconds(repeats: repeats) { _ = layer.forward(input) }
                 let both = medianSeconds(repeats: repeats) {
                     _ = layer.forward(input)
@@ -78,7 +83,8 @@ package enum Benchmark {
                 results.append(Report.CaseResult(
                     name: benchCase.name, threads: threads,
                     forwardGFLOPs: forwardRate, forwardBackwardGFLOPs: 3 * flops / both / 1e9,
-                    ratioToSgemm: peak > 0 ? forwardRate / peak : 0, sgemmGFLOPs: peak))
+                    ratioToSgemm: peak > 0 ? forwardRate / peak : 0, sgemmGFLOPs: peak,
+                    forwardGBPerSecond: bytes / forward / 1e9))
             }
         }
         let top = threadCounts.max().flatMap { peaks[$0] } ?? 0

@@ -34,6 +34,9 @@ package final class ExponentialMovingAverage {
         warmup ? min(decay, Float(1 + updateCount) / Float(10 + updateCount)) : decay
     }
 
+    /// Sets the number of updates so far (when resuming with the shadow tensors loaded).
+    package func restoreUpdateCount(_ count: Int) { updateCount = count }
+
     /// Moves the shadow weights toward the model's current weights and copies buffers.
     package func update() {
         let d = currentDecay

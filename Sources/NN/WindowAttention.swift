@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Foundation
-#endif
 import Tensor
 
 /// Multi-head self-attention inside windows, with Swin's learned relative-position bias.
@@ -91,21 +86,20 @@ package final class WindowAttention: Layer {
             let (q, k, v) = (base + h * d, base + c + h * d, base + 2 * c + h * d)
             let p = p0 + wh * n * n, bh = b0 + h * n * n
             let m = m0.map { $0 + (w % maskWindows) * n * n }
-            for i in 0..<n {
-                let row = p + i * n
-                var top = -Float.infinity
-                for j in 0..<n {
-                    var s = scale * WindowAttentionKernels.dot(q + i * 3 * c, k + j * 3 * c, d) + bh[i * n + j]
-                    if let m { s += m[i * n + j] }
-                    row[j] = s
-                    top = max(top, s)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: d * n) { scratch in
+                // Keys transposed to [d, n], so each logit row is d contiguous axpys of length n.
+                let kt = scratch.baseAddress!
+                WindowAttentionKernels.transpose(k, rowStride: 3 * c, rows: n, cols: d, into: kt)
+                for i in 0..<n {
+                    let row = p + i * n
+                    row.update(from: bh + i * n, count: n)
+                    if let m { WindowAttentionKernels.addScaled(1, m + i * n, into: row, n) }
+                    let qi = q + i * 3 * c
+                    for e in 0..<d { WindowAttentionKernels.addScaled(scale * qi[e], kt + e * n, into: row, n) }
+                    WindowAttentionKernels.softmaxInPlace(row, n)
+                    let out = c0 + (w * n + i) * c + h * d
+                    for j in 0..<n { WindowAttentionKernels.addScaled(row[j], v + j * 3 * c, into: out, d) }
                 }
-                var sum: Float = 0
-                for j in 0..<n { let e = expf(row[j] - top); row[j] = e; sum += e }
-                let inv = 1 / sum
-                for j in 0..<n { row[j] *= inv }
-                let out = c0 + (w * n + i) * c + h * d
-                for j in 0..<n { WindowAttentionKernels.addScaled(row[j], v + j * 3 * c, into: out, d) }
             }
         }
 
@@ -142,17 +136,22 @@ package final class WindowAttention: Layer {
             let (q, k, v) = (q0 + offset + h * d, q0 + offset + c + h * d, q0 + offset + 2 * c + h * d)
             let (dq, dk, dv) = (dq0 + offset + h * d, dq0 + offset + c + h * d, dq0 + offset + 2 * c + h * d)
             let p = p0 + wh * n * n, ds = ds0 + wh * n * n
-            for i in 0..<n {
-                let dctx = dc0 + (w * n + i) * c + h * d
-                let pRow = p + i * n, dsRow = ds + i * n
-                var weighted: Float = 0
-                for j in 0..<n {
-                    let dp = WindowAttentionKernels.dot(dctx, v + j * 3 * c, d)
-                    dsRow[j] = dp
-                    weighted += pRow[j] * dp
-                    WindowAttentionKernels.addScaled(pRow[j], dctx, into: dv + j * 3 * c, d)
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: d * n) { scratch in
+                // Values transposed to [d, n]: dP[i, :] = sum_e dctx[i, e] * vt[e, :].
+                let vt = scratch.baseAddress!
+                WindowAttentionKernels.transpose(v, rowStride: 3 * c, rows: n, cols: d, into: vt)
+                for i in 0..<n {
+                    let dctx = dc0 + (w * n + i) * c + h * d
+                    let pRow = p + i * n, dsRow = ds + i * n
+                    dsRow.update(repeating: 0, count: n)
+                    for e in 0..<d { WindowAttentionKernels.addScaled(dctx[e], vt + e * n, into: dsRow, n) }
+                    var weighted: Float = 0
+                    for j in 0..<n {
+                        weighted += pRow[j] * dsRow[j]
+                        WindowAttentionKernels.addScaled(pRow[j], dctx, into: dv + j * 3 * c, d)
+                    }
+                    for j in 0..<n { dsRow[j] = pRow[j] * (dsRow[j] - weighted) }
                 }
-                for j in 0..<n { dsRow[j] = pRow[j] * (dsRow[j] - weighted) }
             }
             for i in 0..<n {
                 for j in 0..<n {

@@ -2,13 +2,15 @@ import ArgumentParser
 
 /// The `leuko` command: thin argument parsing over the library targets.
 @main
-struct Leuko: ParsableCommand {
+struct Leuko: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
         commandName: "leuko",
         abstract: "Find, segment and classify white blood cells in blood-smear images.",
         version: version,
-        subcommands: [BenchCommand.self, SaliencyCommand.self, LocalizeEvalCommand.self]
+        subcommands: [BenchCommand.self, ModelCommand.self, InspectCommand.self, InspectSyntheticSlideCommand.self,
+                      StatusCommand.self, QueueCommand.self, EnqueueCommand.self,
+                      SaliencyCommand.self, LocalizeEvalCommand.self]
     )
 }

@@ -5,6 +5,7 @@ import Testing
     @Test(arguments: [false, true])
     func rgbAndRGBARoundTripBothRowOrders(topDown: Bool) throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         // Odd widths exercise the 4-byte row padding of 24-bit rows.
         for width in [1, 2, 3, 5, 33] {
             let rgb = Fixtures.noise(width: width, height: 7, channels: 3, seed: UInt64(width))
@@ -23,6 +24,7 @@ import Testing
 
     @Test func grayIsWrittenAsRGB() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         let gray = Fixtures.noise(width: 6, height: 3, channels: 1)
         try ImageWriter.writeBMP(gray, to: "\(dir)/g.bmp")
         #expect(try ImageReader.read("\(dir)/g.bmp") == gray.rgb8())

@@ -3,6 +3,9 @@ import Foundation
 
 /// Generated test images and a scratch folder; nothing here reads a dataset.
 enum Fixtures {
+    /// Deletes a folder made by `scratch` (tests call it in a `defer`).
+    static func remove(_ dir: String) { try? FileManager.default.removeItem(atPath: dir) }
+
     /// A fresh empty folder under the system temporary directory.
     static func scratch(_ name: String = #function) throws -> String {
         let clean = name.filter { $0.isLetter || $0.isNumber }

@@ -5,6 +5,7 @@ import Testing
     @Test(arguments: [1, 2, 3, 4], [8, 16])
     func roundTripsEveryLayoutExactly(channels: Int, bitDepth: Int) throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         for interlaced in [false, true] {
             let image = Fixtures.noise(width: 37, height: 23, channels: channels, bitDepth: bitDepth, seed: UInt64(channels * bitDepth))
             let path = "\(dir)/i\(interlaced).png"
@@ -19,6 +20,7 @@ import Testing
 
     @Test func palettePNGExpandsToRGBAndRGBA() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         var rgb = [UInt8]()
         var rgba = [UInt8]()
         for i in 0..<(20 * 10) {
@@ -38,6 +40,7 @@ import Testing
 
     @Test func pixelSpacingTravelsInPHYs() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         var image = Fixtures.noise(width: 8, height: 8, channels: 1)
         image.pixelSpacing = PixelSpacing(x: 0.25, y: 0.5)
         try ImageWriter.writePNG(image, to: "\(dir)/s.png")
@@ -47,6 +50,7 @@ import Testing
 
     @Test func sniffsByMagicNotExtension() throws {
         let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
         let image = Fixtures.noise(width: 5, height: 4, channels: 3)
         try ImageWriter.writePNG(image, to: "\(dir)/really-a-png.jpg")
         #expect(try ImageReader.info("\(dir)/really-a-png.jpg").format == .png)

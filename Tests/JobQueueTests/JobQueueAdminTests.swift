@@ -67,6 +67,24 @@ import TestSupport
         #expect(try await f.queue.lastErrors().count == 3)
     }
 
+    @Test func optionsCanBeReplacedWhileOpenExceptConnectionSettings() async throws {
+        let f = try QueueFixture(maxAttempts: 3)
+        var options = f.queue.options
+        options.maxAttempts = 7
+        options.leaseDuration = 5
+        try f.queue.updateOptions(options)
+        let job = try await f.enqueue("a")
+        #expect(job.maxAttempts == 7)
+        let claim = try #require(try await f.queue.claim(worker: "w"))
+        #expect(claim.job.leaseUntil == f.clock.now.addingTimeInterval(5))
+        options.host = "elsewhere"
+        #expect(throws: JobQueueError.self) { try f.queue.updateOptions(options) }
+        options = f.queue.options
+        options.maxAttempts = 0
+        #expect(throws: JobQueueError.self) { try f.queue.updateOptions(options) }
+        #expect(f.queue.options.maxAttempts == 7)
+    }
+
     @Test func invalidOptionsNameTheField() throws {
         let dir = try TemporaryDirectory()
         var options = JobQueueOptions()

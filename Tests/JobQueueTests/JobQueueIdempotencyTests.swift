@@ -31,6 +31,23 @@ import TestSupport
         #expect(try await f.queue.counts().queued == 4)
     }
 
+    @Test func aBatchLargerThanOneTransactionKeepsItsOrderAndDuplicates() async throws {
+        let f = try QueueFixture()
+        let count = JobQueue.enqueueChunk * 2 + 7
+        let early = JobInput(path: "/inbox/17", size: 1, mtimeNanoseconds: 1)
+        let earlyID = try #require(try await f.queue.enqueue(early).job?.id)
+        var inputs = (0..<count).map { JobInput(path: "/inbox/\($0)", size: 1, mtimeNanoseconds: 1) }
+        inputs.append(inputs[600])  // a repeat in a later chunk
+        let outcomes = try await f.queue.enqueue(inputs)
+        #expect(outcomes.count == count + 1)
+        #expect(outcomes[17] == .duplicate(existingJobID: earlyID))
+        #expect(outcomes[count] == .duplicate(existingJobID: outcomes[600].job?.id))
+        for (input, outcome) in zip(inputs, outcomes) where outcome.job != nil {
+            #expect(outcome.job?.path == input.path)
+        }
+        #expect(try await f.queue.counts().queued == count)
+    }
+
     @Test func sameContentHashAtTheSamePathIsADuplicate() async throws {
         let f = try QueueFixture()
         let original = JobInput(path: "/inbox/a.tif", size: 10, mtimeNanoseconds: 1, contentHash: "sha256:aa")

@@ -91,4 +91,17 @@ import TestSupport
         #expect(error?.code == .staleClaim)
         #expect(try await otherHost.complete(theirClaim).state == .succeeded)
     }
+
+    @Test func handingBackRequeuesWithoutCountingTheAttempt() async throws {
+        let f = try QueueFixture(maxAttempts: 1)
+        let job = try await f.enqueue("a")
+        let claim = try #require(try await f.queue.claim(worker: "w"))
+        let back = try await f.queue.handBack(claim)
+        #expect(back.state == .queued && back.attempt == 0 && back.claimToken == nil)
+        #expect(try await f.queue.show(id: job.id).errors.isEmpty)
+        let again = try #require(try await f.queue.claim(worker: "w2"), "claimable at once, attempts intact")
+        #expect(again.job.attempt == 1)
+        let error = await #expect(throws: JobQueueError.self) { try await f.queue.handBack(claim) }
+        #expect(error?.code == .staleClaim)
+    }
 }

@@ -14,6 +14,13 @@ import TestSupport
         #expect(settings.busyTimeoutMS == 5000)
     }
 
+    @Test func theClaimWalksAnIndexInClaimOrderInsteadOfSorting() async throws {
+        let f = try QueueFixture()
+        let plan = try await f.queue.claimQueryPlan()
+        #expect(plan.contains("jobs_claim_order"), "\(plan)")
+        #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+    }
+
     @Test func reopeningKeepsJobsAndMigrationsRunOnce() async throws {
         let f = try QueueFixture()
         let job = try await f.enqueue("a.tif")

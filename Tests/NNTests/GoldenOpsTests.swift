@@ -80,6 +80,65 @@ struct GoldenOpsTests {
         try GoldenCase("global_avgpool").checkLayer(GlobalAvgPool())
     }
 
+    @Test func pools() throws {
+        try GoldenCase("maxpool_2x2_s2").checkLayer(MaxPool2d(kernel: 2, stride: 2))
+        try GoldenCase("avgpool_3x3_s2_p1").checkLayer(AvgPool2d(kernel: 3, stride: 2, padding: 1))
+    }
+
+    @Test func resizing() throws {
+        try GoldenCase("bilinear_up2").checkLayer(Upsample(.bilinear, scale: 2))
+        try GoldenCase("bilinear_to_13x9").checkLayer(Upsample(.bilinear, height: 13, width: 9))
+        try GoldenCase("bilinear_down_to_4x3").checkLayer(Upsample(.bilinear, height: 4, width: 3))
+        try GoldenCase("nearest_up2").checkLayer(Upsample(.nearest, scale: 2))
+    }
+
+    /// Compares a scalar loss and its logits gradient (`dy` is the upstream scalar).
+    private func checkLoss(_ golden: GoldenCase, loss: Float, backward: (Float) -> Tensor) throws {
+        try golden.expectOutput(Tensor(shape: [], values: [loss]))
+        let dy = try golden.tensor("dy").item
+        try golden.expectGradient(backward(dy), "dx")
+    }
+
+    @Test func crossEntropyWeightedSmoothed() throws {
+        let golden = try GoldenCase("cross_entropy_weighted_smoothed")
+        let targets = try golden.integers("target")
+        #expect(targets.contains(-100), "the case should exercise ignore_index")
+        let loss = CrossEntropyLoss(classWeights: try golden.tensor("class_weight"), labelSmoothing: 0.1)
+        try checkLoss(golden, loss: loss.forward(try golden.tensor("x"), targets: targets), backward: { loss.backward(scale: $0) })
+    }
+
+    @Test func crossEntropyPerPixel() throws {
+        let golden = try GoldenCase("cross_entropy_2d")
+        let loss = CrossEntropyLoss()
+        try checkLoss(golden, loss: loss.forward(try golden.tensor("x"), targets: try golden.integers("target")),
+                      backward: { loss.backward(scale: $0) })
+    }
+
+    @Test func diceSoft() throws {
+        let golden = try GoldenCase("dice_soft")
+        let loss = DiceLoss()
+        try checkLoss(golden, loss: loss.forward(try golden.tensor("x"), targets: try golden.integers("target")),
+                      backward: { loss.backward(scale: $0) })
+    }
+
+    @Test func bceWithLogitsMasked() throws {
+        let golden = try GoldenCase("bce_logits_masked")
+        let loss = BCEWithLogitsLoss()
+        let value = loss.forward(try golden.tensor("x"), targets: try golden.tensor("target"), mask: try golden.tensor("mask"))
+        try checkLoss(golden, loss: value, backward: { loss.backward(scale: $0) })
+    }
+
+    /// Every case this suite tests (the Swin, MBConv, squeeze-excite, patch-merging and AdamW
+    /// cases belong to the suites of those blocks).
+    static let ownedCases = [
+        "conv2d_3x3_s1_p1", "conv2d_3x3_s2_p1", "conv2d_1x1", "conv2d_3x3_groups4_dil2", "conv2d_5x5_s2_p2_nobias",
+        "depthwise_3x3_s1_p1", "depthwise_3x3_s2_p1", "linear", "batchnorm2d_train", "batchnorm2d_eval",
+        "layernorm_lastdim", "groupnorm_g4", "relu", "silu", "sigmoid", "gelu_erf", "gelu_tanh", "hardswish",
+        "softmax_lastdim", "maxpool_2x2_s2", "avgpool_3x3_s2_p1", "global_avgpool", "bilinear_up2",
+        "bilinear_to_13x9", "bilinear_down_to_4x3", "nearest_up2", "cross_entropy_weighted_smoothed",
+        "cross_entropy_2d", "dice_soft", "bce_logits_masked",
+    ]
+
     @Test func harnessSeesTheGeluFormSlip() throws {
         // The tanh form on the erf case must exceed the tolerance, or the harness could not fail.
         let golden = try GoldenCase("gelu_erf")
@@ -90,7 +149,7 @@ struct GoldenOpsTests {
 
     @Test func goldenDirectoryHoldsTheCasesThisSuiteNames() throws {
         let listed = try String(contentsOf: GoldenCase.directory.appendingPathComponent("CASES.json"), encoding: .utf8)
-        for name in ["relu", "silu", "sigmoid", "gelu_erf", "gelu_tanh", "hardswish", "linear"] {
+        for name in Self.ownedCases {
             #expect(listed.contains("\"\(name)\""), "CASES.json lacks \(name)")
         }
     }

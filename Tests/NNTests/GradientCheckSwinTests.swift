@@ -26,6 +26,30 @@ import TestSupport
         expectPasses(GradientCheck.check(layer: layer, input: x), "window attention shifted=\(shifted)")
     }
 
+    @Test(arguments: [0, 2])
+    func swinBlock(shift: Int) {
+        var rng = RandomSource(seed: 24)
+        let block = SwinBlock(channels: 8, heads: 2, window: 4, shift: shift, mlpRatio: 2, rng: &rng)
+        for p in block.attention.parameters { for i in 0..<p.value.count { p.value.data[i] = rng.normal() * 0.3 } }
+        let x = GradientCheck.input([1, 8, 8, 8], rng: &rng)
+        expectPasses(GradientCheck.check(layer: block, input: x, options: .init(maxElementsPerVariable: 24)), "swin block shift \(shift)")
+    }
+
+    @Test func patchMerging() {
+        var rng = RandomSource(seed: 25)
+        let merge = PatchMerging(channels: 4, rng: &rng)
+        expectPasses(GradientCheck.check(layer: merge, input: GradientCheck.input([2, 4, 4, 6], rng: &rng)), "patch merging")
+    }
+
+    @Test(arguments: [(8, 8, 1), (8, 12, 2), (6, 6, 1)])
+    func mbconv(inChannels: Int, outChannels: Int, stride: Int) {
+        var rng = RandomSource(seed: 26)
+        let block = MBConv(inChannels, outChannels, expandRatio: inChannels == 6 ? 1 : 3, stride: stride, rng: &rng)
+        let x = GradientCheck.input([2, inChannels, 6, 6], rng: &rng)
+        expectPasses(GradientCheck.check(layer: block, input: x, options: .init(maxElementsPerVariable: 24)),
+                     "mbconv \(inChannels)->\(outChannels) stride \(stride)")
+    }
+
     @Test func cyclicShiftAndPartitionArePermutationsWithTransposeBackward() {
         var rng = RandomSource(seed: 23)
         let x = GradientCheck.input([2, 3, 4, 6], rng: &rng)

@@ -57,7 +57,9 @@ typedef struct {
 
 lb_png_decoder *lb_png_decoder_create(const unsigned char *data, size_t size);
 void lb_png_decoder_destroy(lb_png_decoder *dec);
-int lb_png_read_header(lb_png_decoder *dec, lb_png_header *out);
+/// Reads the header and sets up expansion; returns -2 (nothing allocated) when the width or
+/// height exceeds `max_dimension`.
+int lb_png_read_header(lb_png_decoder *dec, lb_png_header *out, unsigned int max_dimension);
 int lb_png_decode(lb_png_decoder *dec, unsigned char *out, size_t out_size);
 const char *lb_png_message(const lb_png_decoder *dec);
 

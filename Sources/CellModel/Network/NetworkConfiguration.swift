@@ -1,0 +1,32 @@
+/// The shape of an SG-CLDFF network and which of its parts are switched on.
+///
+/// Stored in the weights' metadata, so a checkpoint always rebuilds the network it was
+/// trained as. The switches exist for the ablation study (DESIGN §2): without the gate the
+/// stage-1 features pass unchanged; without fusion the fused map comes from the deepest
+/// level alone; a task that is off has no head.
+package struct NetworkConfiguration: Codable, Sendable, Equatable {
+    /// Input channels: 4 (stain-normalised RGB + saliency prior) or 3 (no prior channel).
+    package var inputChannels = 4
+    /// Side of the square input crop, in pixels (a multiple of 32).
+    package var cropSize = 128
+    package var classCount = 8
+    package var stemWidth = 24
+    /// Channels of C1...C4 (stage 1 to 4). C4 is twice C3: Swin's patch merging doubles.
+    package var stageWidths = [32, 48, 96, 192]
+    package var attentionHeads = 4
+    package var window = 4
+    package var fusionLevelWidth = 32
+    package var fusedWidth = 64
+    package var cardinality = 8
+    package var segmentationWidth = 32
+    package var dropout: Float = 0.2
+    package var useGate = true
+    package var useFusion = true
+    package var classify = true
+    package var segment = true
+
+    package init() {}
+
+    /// Segmentation classes: background, cytoplasm, nucleus.
+    package static let segmentationClasses = 3
+}

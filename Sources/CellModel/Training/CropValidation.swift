@@ -1,0 +1,45 @@
+/// Metrics of a network on labelled crops, per dataset, in crop pixels (training progress).
+///
+/// The full evaluation in original-image pixels is `leuko eval`'s; this one is cheap enough
+/// to run every epoch.
+package struct CropValidation: Codable, Sendable {
+    package struct DatasetScore: Codable, Sendable {
+        package var crops = 0
+        package var accuracy = 0.0
+        package var macroF1 = 0.0
+        package var cellIoU: Double?
+        package var nucleusIoU: Double?
+    }
+
+    package var datasets: [String: DatasetScore] = [:]
+    /// Mean of the per-dataset accuracies (each dataset counts once, whatever its size).
+    package var meanAccuracy = 0.0
+
+    package static func measure(_ predictor: CropPredictor, samples: [TrainingSample], classNames: [String]) -> CropValidation {
+        var result = CropValidation()
+        let predictions = predictor.predict(samples.map(\.crop))
+        for name in Set(samples.map(\.dataset)).sorted() {
+            var confusion = ConfusionMatrix(classes: classNames)
+            var cell = 0.0, nucleus = 0.0, masks = 0
+            var score = DatasetScore()
+            for (sample, prediction) in zip(samples, predictions) where sample.dataset == name {
+                score.crops += 1
+                if let k = sample.classIndex, prediction.predictedClass >= 0 {
+                    confusion.add(trueClass: k, predicted: prediction.predictedClass)
+                }
+                if let mask = sample.mask, !prediction.segmentation.isEmpty {
+                    cell += MaskOverlap(predicted: prediction.segmentation, truth: mask, isInRegion: MaskRegion.cell.contains).iou
+                    nucleus += MaskOverlap(predicted: prediction.segmentation, truth: mask, isInRegion: MaskRegion.nucleus.contains).iou
+                    masks += 1
+                }
+            }
+            score.accuracy = confusion.accuracy
+            score.macroF1 = confusion.macroF1
+            if masks > 0 { score.cellIoU = cell / Double(masks); score.nucleusIoU = nucleus / Double(masks) }
+            result.datasets[name] = score
+        }
+        let accuracies = result.datasets.values.map(\.accuracy)
+        result.meanAccuracy = accuracies.isEmpty ? 0 : accuracies.reduce(0, +) / Double(accuracies.count)
+        return result
+    }
+}

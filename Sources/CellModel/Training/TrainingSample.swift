@@ -1,0 +1,22 @@
+/// One crop for training or evaluation, with the labels its dataset has.
+///
+/// `crop` is planar `[4, S, S]` (stain-normalised R, G, B in [0, 1], then the saliency prior),
+/// the layout Analysis's crops use. `mask`, when the dataset has one, is `S * S` labels
+/// (0 background, 1 cytoplasm, 2 nucleus) in the crop's pixels.
+package struct TrainingSample: Sendable {
+    package var crop: [Float]
+    package var size: Int
+    package var classIndex: Int?
+    package var mask: [UInt8]?
+    /// Dataset folder name (e.g. `pbc`), for sampling weights and per-dataset metrics.
+    package var dataset: String
+    /// Image path relative to its dataset (for logs and error messages).
+    package var image: String
+
+    package init(crop: [Float], size: Int, classIndex: Int?, mask: [UInt8]?, dataset: String, image: String) {
+        precondition(crop.count == 4 * size * size, "crop must be [4, \(size), \(size)]")
+        precondition(mask == nil || mask!.count == size * size, "mask must be \(size) x \(size)")
+        self.crop = crop; self.size = size; self.classIndex = classIndex; self.mask = mask
+        self.dataset = dataset; self.image = image
+    }
+}

@@ -1,0 +1,12 @@
+/// What a worker runs for each job: turn one input file into its report set.
+///
+/// The daemon stays generic: the analysis is injected. A processor writes its outputs inside
+/// `outputDirectory` (creating it; temporary name + fsync + rename, so a retried job
+/// overwrites its own partial output atomically). It classifies failures by throwing
+/// `DaemonError(.inputRejected, …)` for inputs that can never succeed (failed at once) and
+/// `DaemonError(.processingFailed, …)` for failures that may heal; any other error counts as
+/// one that may heal. It should return promptly when its task is cancelled (shutdown
+/// deadline, cancelled job).
+package protocol JobProcessor: Sendable {
+    func process(inputPath: String, outputDirectory: String) async throws
+}

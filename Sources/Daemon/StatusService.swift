@@ -1,0 +1,81 @@
+import Foundation
+import JobQueue
+import Logging
+import ServiceLifecycle
+
+/// Talks to systemd: `READY=1` once running, a `STATUS=` line with the queue counts every
+/// `status_interval_s`, and `WATCHDOG=1` at half the watchdog timeout while every worker is
+/// alive (so a hung worker loop gets the daemon restarted). Runs until graceful shutdown
+/// (it is the last service stopped, so it keeps the watchdog fed while workers finish).
+package struct StatusService: Service, CustomStringConvertible {
+    let queue: JobQueue
+    let notifier: SystemdNotifier
+    let health: HealthMonitor
+    let statusInterval: Duration
+    let logger: Logger
+
+    package init(queue: JobQueue, notifier: SystemdNotifier, health: HealthMonitor, statusInterval: Duration, logger: Logger) {
+        self.queue = queue
+        self.notifier = notifier
+        self.health = health
+        self.statusInterval = statusInterval
+        self.logger = logger
+    }
+
+    package var description: String { "StatusService" }
+
+    /// The line systemd shows, e.g. `3 queued, 1 running, 0 retrying, 2 failed; 12 done in 1h`.
+    package static func statusLine(_ s: QueueSnapshot) -> String {
+        let c = s.counts
+        return "\(c.queued) queued, \(c.running) running, \(c.retrying) retrying, \(c.failed) failed; "
+            + "\(s.throughput.succeeded) done in \(AdminOutput.age(s.throughput.windowSeconds))"
+    }
+
+    package func run() async throws {
+        let tick = min(statusInterval, notifier.watchdogPingInterval ?? statusInterval)
+        var sinceStatus = Duration.zero
+        var ready = false
+        while !Task.isCancelled {
+            if !ready || sinceStatus >= statusInterval {
+                let line = (try? await queue.snapshot()).map(Self.statusLine) ?? "queue unavailable"
+                do {
+                    if ready { try notifier.status(line) } else { try notifier.ready(status: line) }
+                    ready = true
+                } catch {
+                    logger.warning("\(error)")
+                }
+                sinceStatus = .zero
+            }
+            if let watchdog = notifier.watchdogInterval, await health.isHealthy(within: watchdog) {
+                do { try notifier.watchdog() } catch { logger.warning("\(error)") }
+            }
+            if Task.isShuttingDownGracefully { return }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }
+            sinceStatus += tick
+        }
+    }
+}
+
+/// The first service to hear of a graceful shutdown (it is last in the group): tells systemd
+/// `STOPPING=1` and the log, then returns.
+package struct ShutdownAnnouncer: Service, CustomStringConvertible {
+    let notifier: SystemdNotifier
+    let logger: Logger
+
+    package init(notifier: SystemdNotifier, logger: Logger) {
+        self.notifier = notifier
+        self.logger = logger
+    }
+
+    package var description: String { "ShutdownAnnouncer" }
+
+    package func run() async throws {
+        do {
+            try await gracefulShutdown()
+        } catch {
+            return  // cancelled
+        }
+        logger.notice("stopping: no new jobs are claimed; running jobs finish or are handed back")
+        do { try notifier.stopping() } catch { logger.warning("\(error)") }
+    }
+}

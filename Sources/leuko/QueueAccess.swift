@@ -1,0 +1,49 @@
+import ArgumentParser
+import Daemon
+import Foundation
+import JobQueue
+
+/// Where the admin commands find the queue: `--database PATH`, or the `database` key of
+/// `--config FILE` (default `/etc/leuko/leuko.toml`).
+struct QueueLocation: ParsableArguments {
+    @Option(help: "The daemon's configuration file (its `database` key names the queue).")
+    var config: String = "/etc/leuko/leuko.toml"
+
+    @Option(help: "The queue database; overrides --config.")
+    var database: String?
+
+    /// Opens the queue. With `mustExist`, a missing database file is an error rather than a
+    /// new empty queue. Runs safely beside the daemon (SQLite WAL, immediate transactions).
+    func open(mustExist: Bool = true) throws -> JobQueue {
+        let path = try database ?? Configuration.load(path: config).database
+        if mustExist && !FileManager.default.fileExists(atPath: path) {
+            throw JobQueueError(.notFound, "no queue database at \(path) (has the daemon run? see --database, --config)")
+        }
+        return try JobQueue(path: path)
+    }
+}
+
+/// The one place the admin commands turn library errors into exit statuses (sysexits.h).
+enum AdminExit {
+    /// Runs `body`; prints a library error to stderr and exits with its status.
+    static func run(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as JobQueueError {
+            FileHandle.standardError.write(Data("leuko: \(error)\n".utf8))
+            throw ExitCode(status(error.code))
+        } catch let error as DaemonError {
+            FileHandle.standardError.write(Data("leuko: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
+    }
+
+    static func status(_ code: JobQueueError.Code) -> Int32 {
+        switch code {
+        case .notFound: 66           // EX_NOINPUT: no such job or database
+        case .invalidTransition: 69  // EX_UNAVAILABLE: not allowed in the job's state
+        case .invalidOptions: 64     // EX_USAGE
+        case .staleClaim, .database: 74  // EX_IOERR
+        }
+    }
+}

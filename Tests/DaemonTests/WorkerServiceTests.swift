@@ -1,0 +1,89 @@
+import Foundation
+import JobQueue
+import Logging
+import Testing
+import Daemon
+
+/// The worker's checks and side paths, through the whole daemon on temporary folders.
+@Suite struct WorkerServiceTests {
+    let base: String
+    let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    init() throws {
+        base = NSTemporaryDirectory() + "leuko-worker-\(UUID().uuidString)"
+        for dir in ["in", "out", "elsewhere"] {
+            try FileManager.default.createDirectory(atPath: base + "/" + dir, withIntermediateDirectories: true)
+        }
+    }
+
+    /// Runs the daemon with `extra` configuration lines until `done` holds for the queue.
+    func runDaemon(_ extra: String, until done: @escaping @Sendable (JobQueue) async throws -> Bool,
+                   while act: (JobQueue) async throws -> Void) async throws -> JobQueue {
+        let configuration = try Configuration.parse("""
+            inboxes = ["\(base)/in"]
+            outbox = "\(base)/out"
+            database = "\(base)/queue.sqlite"
+            settle_ms = 50
+            \(extra)
+            """)
+        let runner = try DaemonRunner(configuration: configuration, processor: FakeProcessor(),
+                                      notifier: SystemdNotifier(environment: [:]), logger: quiet)
+        let group = runner.serviceGroup(signals: [])
+        let running = Task { try await group.run() }
+        try await act(runner.queue)
+        var reached = false
+        for _ in 0..<4000 where !reached {
+            reached = try await done(runner.queue)
+            if !reached { try? await Task.sleep(for: .milliseconds(5)) }
+        }
+        let counts = try await runner.queue.counts()
+        #expect(reached, "counts: \(counts)")
+        await group.triggerGracefulShutdown()
+        try await running.value
+        return runner.queue
+    }
+
+    @Test func tooLargeAndVanishedInputsFailAtOnceWithTheReason() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let queue = try await runDaemon("max_file_mb = 1", until: { try await $0.counts().failed == 2 }) { queue in
+            try Data(count: 1_048_577).write(to: URL(fileURLWithPath: base + "/in/huge.tif"))
+            try await queue.enqueue(JobInput(path: base + "/in/gone.tif", size: 5, mtimeNanoseconds: 1))
+        }
+        let failed = try await queue.list(state: .failed).sorted { $0.path < $1.path }
+        #expect(failed.map(\.attempt) == [1, 1], "no retries")
+        #expect(failed[0].lastError?.contains("vanished") == true)
+        #expect(failed[1].lastError?.contains("too large: 1048577 bytes, limit 1 MiB (max_file_mb)") == true)
+    }
+
+    @Test func aFileQueuedByHandFromElsewhereReportsUnderManual() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let path = base + "/elsewhere/by-hand.png"
+        try Data(count: 10).write(to: URL(fileURLWithPath: path))
+        _ = try await runDaemon("", until: { try await $0.counts().succeeded == 1 }) { queue in
+            try await queue.enqueue(JobInput(path: path, size: 10, mtimeNanoseconds: 1))
+        }
+        #expect(FileManager.default.fileExists(atPath: base + "/out/_manual/by-hand/report.json"))
+    }
+
+    @Test func onSuccessMoveMovesTheInputMirroringItsFolders() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        _ = try await runDaemon("on_success = \"move:\(base)/done\"", until: { try await $0.counts().succeeded == 1 }) { _ in
+            try FileManager.default.createDirectory(atPath: base + "/in/day1", withIntermediateDirectories: true)
+            try Data(count: 10).write(to: URL(fileURLWithPath: base + "/in/day1/field.tif"))
+        }
+        #expect(FileManager.default.fileExists(atPath: base + "/done/day1/field.tif"))
+        #expect(!FileManager.default.fileExists(atPath: base + "/in/day1/field.tif"))
+        #expect(FileManager.default.fileExists(atPath: base + "/out/day1/field/report.json"))
+    }
+
+    @Test func reportFoldersKeepTheExtensionWhenStemsClash() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        _ = try await runDaemon("", until: { try await $0.counts().succeeded == 2 }) { _ in
+            try Data(count: 10).write(to: URL(fileURLWithPath: base + "/in/slide.tif"))
+            try Data(count: 10).write(to: URL(fileURLWithPath: base + "/in/slide.png"))
+        }
+        // Each was processed while the other was in the folder: both keep their extension.
+        #expect(FileManager.default.fileExists(atPath: base + "/out/slide.tif/report.json"))
+        #expect(FileManager.default.fileExists(atPath: base + "/out/slide.png/report.json"))
+    }
+}
