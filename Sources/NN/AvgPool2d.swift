@@ -31,7 +31,7 @@ package final class AvgPool2d: Layer {
         let shape = outputShape(input.shape)
         inputShape = input.shape
         let (h, w, oh, ow) = (input.shape[2], input.shape[3], shape[2], shape[3])
-        let output = Tensor(zeros: shape)
+        let output = Tensor(uninitialized: shape)
         let (k, s, p, x, y) = (kernel, stride, padding, input.data, output.data)
         let scale = 1 / Float(k * k)
         Parallel.forEach(shape[0] * shape[1]) { plane in

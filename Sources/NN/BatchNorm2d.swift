@@ -39,7 +39,7 @@ package final class BatchNorm2d: Layer {
         precondition(c == channels, "BatchNorm2d(\(channels)): input \(input.shape)")
         let plane = h * w, count = n * plane
         precondition(!isTraining || count > 1, "BatchNorm2d in training needs more than one value per channel, got \(input.shape)")
-        let output = Tensor(zeros: input.shape), xhat = Tensor(zeros: input.shape), invStd = Tensor(zeros: [c])
+        let output = Tensor(uninitialized: input.shape), xhat = Tensor(uninitialized: input.shape), invStd = Tensor(zeros: [c])
         let (x, y, xh, inv) = (input.data, output.data, xhat.data, invStd.data)
         let (gamma, beta, rm, rv) = (weight.value.data, bias.value.data, runningMean.data, runningVar.data)
         let (training, momentum, epsilon) = (isTraining, self.momentum, self.epsilon)
@@ -88,7 +88,7 @@ package final class BatchNorm2d: Layer {
         precondition(dOutput.shape == normalized.shape, "BatchNorm2d: dOutput \(dOutput.shape) for \(normalized.shape)")
         let (n, c, h, w) = normalized.nchw
         let plane = h * w, count = Float(n * plane)
-        let dInput = Tensor(zeros: normalized.shape)
+        let dInput = Tensor(uninitialized: normalized.shape)
         let (dy, xh, dx, inv) = (dOutput.data, normalized.data, dInput.data, inverseStd.data)
         let (gamma, dGamma, dBeta, training) = (weight.value.data, weight.grad.data, bias.grad.data, trainedForward)
         Parallel.forEach(c) { ch in

@@ -15,7 +15,7 @@ package enum Channels {
             precondition(s.n == n && s.h == h && s.w == w, "Channels.concat: \(t.shape) does not match \(inputs[0].shape)")
         }
         let total = inputs.reduce(0) { $0 + $1.shape[1] }
-        let output = Tensor(zeros: [n, total, h, w])
+        let output = Tensor(uninitialized: [n, total, h, w])
         let plane = h * w
         Parallel.forEach(n) { image in
             var offset = image * total * plane
@@ -33,7 +33,7 @@ package enum Channels {
         let (n, c, h, w) = input.nchw
         precondition(sizes.allSatisfy { $0 > 0 } && sizes.reduce(0, +) == c, "Channels.split: sizes \(sizes) for \(input.shape)")
         let plane = h * w
-        let outputs = sizes.map { Tensor(zeros: [n, $0, h, w]) }
+        let outputs = sizes.map { Tensor(uninitialized: [n, $0, h, w]) }
         Parallel.forEach(n) { image in
             var offset = image * c * plane
             for t in outputs {

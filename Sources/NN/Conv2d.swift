@@ -53,7 +53,7 @@ package final class Conv2d: Layer {
     package func forward(_ input: Tensor) -> Tensor {
         let g = geometry(for: input.shape)
         self.input = input
-        let output = Tensor(zeros: g.outputShape)
+        let output = Tensor(uninitialized: g.outputShape)
         if g.isDepthwise {
             DepthwiseConvolution.forward(g, input: input.data, weight: weight.value.data,
                                          bias: bias?.value.data, output: output.data)
@@ -68,14 +68,16 @@ package final class Conv2d: Layer {
         guard let input else { preconditionFailure("Conv2d.backward called before forward") }
         let g = geometry(for: input.shape)
         precondition(dOutput.shape == g.outputShape, "Conv2d: dOutput \(dOutput.shape), expected \(g.outputShape)")
-        let dInput = Tensor(zeros: input.shape)
         if g.isDepthwise {
+            let dInput = Tensor(uninitialized: input.shape)
             DepthwiseConvolution.backward(g, input: input.data, weight: weight.value.data, dOutput: dOutput.data,
-                                          dInput: dInput.data, dWeight: weight.grad.data, dBias: bias?.grad.data)
-        } else {
-            GEMMConvolution.backward(g, input: input.data, weight: weight.value.data, dOutput: dOutput.data,
-                                     dInput: dInput.data, dWeight: weight.grad.data, dBias: bias?.grad.data)
+                                          dInput: dInput.data, overwriteInput: true,
+                                          dWeight: weight.grad.data, dBias: bias?.grad.data)
+            return dInput
         }
+        let dInput = Tensor(zeros: input.shape)
+        GEMMConvolution.backward(g, input: input.data, weight: weight.value.data, dOutput: dOutput.data,
+                                 dInput: dInput.data, dWeight: weight.grad.data, dBias: bias?.grad.data)
         return dInput
     }
 

@@ -40,7 +40,7 @@ package final class CrossEntropyLoss {
         precondition(targets.count == samples, "CrossEntropyLoss: \(targets.count) targets for logits \(logits.shape)")
         precondition(mask == nil || mask!.count == samples, "CrossEntropyLoss: mask \(mask!.shape) for \(samples) samples")
         precondition(classWeights == nil || classWeights!.count == classes, "CrossEntropyLoss: class weights for \(classes) classes")
-        let p = Tensor(zeros: logits.shape)
+        let p = Tensor(uninitialized: logits.shape)
         let row = [Float](repeating: 0, count: classes)
         var losses = [Double](repeating: 0, count: samples)
         kept = (0..<samples).map { i in

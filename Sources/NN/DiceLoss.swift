@@ -25,7 +25,7 @@ package final class DiceLoss {
         let (n, classes, h, w) = logits.nchw
         let plane = h * w
         precondition(targets.count == n * plane, "DiceLoss: \(targets.count) targets for logits \(logits.shape)")
-        let p = Tensor(zeros: logits.shape)
+        let p = Tensor(uninitialized: logits.shape)
         var scratch = [Float](repeating: 0, count: classes), out = scratch
         intersections = [Double](repeating: 0, count: classes)
         denominators = [Double](repeating: Double(smooth), count: classes)

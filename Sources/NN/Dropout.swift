@@ -25,11 +25,11 @@ package final class Dropout: Layer {
             mask = nil
             return input.copy()
         }
-        let mask = Tensor(zeros: input.shape)
+        let mask = Tensor(uninitialized: input.shape)
         let scale = 1 / (1 - probability)
         for i in 0..<mask.count { mask.data[i] = rng.uniform() < probability ? 0 : scale }
         self.mask = mask
-        let output = Tensor(zeros: input.shape)
+        let output = Tensor(uninitialized: input.shape)
         for i in 0..<output.count { output.data[i] = input.data[i] * mask.data[i] }
         return output
     }
@@ -38,7 +38,7 @@ package final class Dropout: Layer {
         guard let inputShape else { preconditionFailure("Dropout.backward called before forward") }
         precondition(dOutput.shape == inputShape, "Dropout: dOutput \(dOutput.shape) for input \(inputShape)")
         guard let mask else { return dOutput.copy() }
-        let dInput = Tensor(zeros: inputShape)
+        let dInput = Tensor(uninitialized: inputShape)
         for i in 0..<dInput.count { dInput.data[i] = dOutput.data[i] * mask.data[i] }
         return dInput
     }

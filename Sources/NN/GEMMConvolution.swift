@@ -8,8 +8,9 @@ import Tensor
 /// im2col (the image is the column matrix). With more than one thread and more than one image,
 /// images are split over threads and each GEMM runs single-threaded on its caller
 /// (`BLAS.withThreads(1)`); otherwise OpenBLAS threads the GEMM and im2col splits over channels.
-/// Backward recomputes im2col rather than keeping the column matrices (memory), and each
-/// thread accumulates its own weight gradient, summed in a fixed order afterwards.
+/// Backward recomputes im2col rather than keeping the column matrices (memory); weight
+/// gradients are summed per fixed group of images and the groups then in order, so results are
+/// the same for every thread count.
 package enum GEMMConvolution {
     package static func forward(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                 bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
@@ -47,23 +48,27 @@ package enum GEMMConvolution {
         }
     }
 
+    /// Images per weight-gradient partial sum. Fixed, so the summation order (images in order
+    /// within a group, groups in order) and hence the result do not depend on the thread count.
+    static let imagesPerPartial = 4
+
     /// Adds `dInput`, `dWeight` and `dBias` (each optional) for upstream `dOutput`.
     package static func backward(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                  dOutput: UnsafePointer<Float>, dInput: UnsafeMutablePointer<Float>?,
                                  dWeight: UnsafeMutablePointer<Float>?, dBias: UnsafeMutablePointer<Float>?) {
         let (plane, inSize, outSize) = (g.outPlane, g.inChannels * g.inPlane, g.outChannels * g.outPlane)
         let weightCount = g.outChannels * g.patch
-        let chunks = min(Parallel.threadCount, g.batch)
-        // Chunk 0 adds straight into dWeight; the others into zeroed partials summed afterwards.
-        let partials = (1..<max(chunks, 1)).map { _ in Tensor(zeros: [weightCount]) }
-        let run = { (chunk: Int, images: Range<Int>, innerParallel: Bool) in
-            let dW = chunk == 0 ? dWeight : partials[chunk - 1].data
+        let groupCount = (g.batch + imagesPerPartial - 1) / imagesPerPartial
+        let partials = dWeight == nil ? nil : Tensor(zeros: [groupCount, weightCount])
+        let run = { (group: Int, innerParallel: Bool) in
+            let dW = partials.map { $0.data + group * weightCount }
             let needColumns = !g.isPointwise
-            let columns = needColumns ? UnsafeMutablePointer<Float>.allocate(capacity: g.groups * g.patch * plane) : nil
+            let columns = needColumns && dW != nil
+                ? UnsafeMutablePointer<Float>.allocate(capacity: g.groups * g.patch * plane) : nil
             let dColumns = needColumns && dInput != nil
                 ? UnsafeMutablePointer<Float>.allocate(capacity: g.groups * g.patch * plane) : nil
             defer { columns?.deallocate(); dColumns?.deallocate() }
-            for n in images {
+            for n in group * imagesPerPartial ..< min(g.batch, (group + 1) * imagesPerPartial) {
                 let x = input + n * inSize, dy = dOutput + n * outSize
                 if let dW {
                     if let columns { Im2col.im2col(g, image: x, columns: columns, parallel: innerParallel) }
@@ -85,15 +90,13 @@ package enum GEMMConvolution {
                 }
             }
         }
-        if chunks > 1 {
-            BLAS.withThreads(1) {
-                Parallel.forEach(chunks) { chunk in
-                    run(chunk, g.batch * chunk / chunks ..< g.batch * (chunk + 1) / chunks, false)
-                }
-            }
-            if let dWeight { for partial in partials { Vector.axpy(weightCount, 1, partial.data, dWeight) } }
+        if min(Parallel.threadCount, groupCount) > 1 {
+            BLAS.withThreads(1) { Parallel.forEach(groupCount) { run($0, false) } }
         } else {
-            run(0, 0..<g.batch, true)
+            for group in 0..<groupCount { run(group, true) }
+        }
+        if let dWeight, let partials {
+            for group in 0..<groupCount { Vector.axpy(weightCount, 1, partials.data + group * weightCount, dWeight) }
         }
         if let dBias {
             for n in 0..<g.batch {

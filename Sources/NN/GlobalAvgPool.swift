@@ -13,7 +13,7 @@ package final class GlobalAvgPool: Layer {
         let (n, c, h, w) = input.nchw
         inputShape = input.shape
         let plane = h * w
-        let output = Tensor(zeros: [n, c])
+        let output = Tensor(uninitialized: [n, c])
         let (x, y) = (input.data, output.data)
         Parallel.forEach(n * c, minimumPerThread: 16) { i in
             y[i] = Vector.sum(plane, x + i * plane) / Float(plane)

@@ -31,7 +31,7 @@ package final class GroupNorm: Layer {
         precondition(c == channels, "GroupNorm(\(channels)): input \(input.shape)")
         let (plane, perGroup) = (h * w, c / groups)
         let size = perGroup * plane
-        let output = Tensor(zeros: input.shape), xhat = Tensor(zeros: input.shape), invStd = Tensor(zeros: [n * groups])
+        let output = Tensor(uninitialized: input.shape), xhat = Tensor(uninitialized: input.shape), invStd = Tensor(zeros: [n * groups])
         let (x, y, xh, inv) = (input.data, output.data, xhat.data, invStd.data)
         let (gamma, beta, groups, epsilon) = (weight.value.data, bias.value.data, self.groups, self.epsilon)
         Parallel.forEach(n * groups) { ng in
@@ -62,7 +62,7 @@ package final class GroupNorm: Layer {
         let (n, c, h, w) = normalized.nchw
         let (plane, perGroup) = (h * w, c / groups)
         let size = perGroup * plane
-        let dInput = Tensor(zeros: normalized.shape)
+        let dInput = Tensor(uninitialized: normalized.shape)
         let (dy, xh, dx, inv, gamma, groups) = (dOutput.data, normalized.data, dInput.data, inverseStd.data,
                                                 weight.value.data, self.groups)
         // Per-(image, channel) sums for the parameter gradients, reduced over images afterwards.

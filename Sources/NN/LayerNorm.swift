@@ -44,7 +44,7 @@ package final class LayerNorm: Layer {
 
     package func forward(_ input: Tensor) -> Tensor {
         let (rows, stride, start) = layout(input.shape)
-        let output = Tensor(zeros: input.shape), xhat = Tensor(zeros: input.shape), invStd = Tensor(zeros: [max(rows, 1)])
+        let output = Tensor(uninitialized: input.shape), xhat = Tensor(uninitialized: input.shape), invStd = Tensor(zeros: [max(rows, 1)])
         let (x, y, xh, inv, c, epsilon) = (input.data, output.data, xhat.data, invStd.data, features, self.epsilon)
         let (gamma, beta) = (weight.value.data, bias.value.data)
         Parallel.forEachRange(rows, grain: 64) { range in
@@ -73,11 +73,12 @@ package final class LayerNorm: Layer {
         guard let normalized, let inverseStd else { preconditionFailure("LayerNorm.backward called before forward") }
         precondition(dOutput.shape == normalized.shape, "LayerNorm: dOutput \(dOutput.shape) for \(normalized.shape)")
         let (rows, stride, start) = layout(normalized.shape)
-        let dInput = Tensor(zeros: normalized.shape)
+        let dInput = Tensor(uninitialized: normalized.shape)
         let (dy, xh, dx, inv, c) = (dOutput.data, normalized.data, dInput.data, inverseStd.data, features)
         let gamma = weight.value.data
-        // Parameter gradients need a sum over rows: each chunk sums privately, then in order.
-        let chunks = max(1, min(Parallel.threadCount, rows / 64))
+        // Parameter gradients need a sum over rows: fixed chunks of rows sum privately, then in
+        // order, so the result does not depend on the thread count.
+        let chunks = max(1, (rows + 255) / 256)
         let partials = Tensor(zeros: [chunks, 2, c])
         Parallel.forEach(chunks) { chunk in
             let dGamma = partials.data + chunk * 2 * c, dBeta = dGamma + c

@@ -34,7 +34,7 @@ package final class Linear: Layer {
                      "Linear(\(inFeatures) -> \(outFeatures)): input \(input.shape)")
         self.input = input
         let rows = input.count / inFeatures
-        let output = Tensor(zeros: Array(input.shape.dropLast()) + [outFeatures])
+        let output = Tensor(uninitialized: Array(input.shape.dropLast()) + [outFeatures])
         if let bias {
             for r in 0..<rows { (output.data + r * outFeatures).update(from: bias.value.data, count: outFeatures) }
         }
@@ -58,7 +58,7 @@ package final class Linear: Layer {
                 for o in 0..<outFeatures { db[o] += row[o] }
             }
         }
-        let dInput = Tensor(zeros: input.shape)
+        let dInput = Tensor(uninitialized: input.shape)
         BLAS.sgemm(m: rows, n: inFeatures, k: outFeatures, a: dOutput.data, b: weight.value.data, c: dInput.data)
         return dInput
     }

@@ -31,7 +31,7 @@ package final class MaxPool2d: Layer {
     package func forward(_ input: Tensor) -> Tensor {
         let shape = outputShape(input.shape)
         let (h, w, oh, ow) = (input.shape[2], input.shape[3], shape[2], shape[3])
-        let output = Tensor(zeros: shape)
+        let output = Tensor(uninitialized: shape)
         argmax = [Int32](repeating: 0, count: output.count)
         inputShape = input.shape
         precondition(input.count <= Int(Int32.max), "MaxPool2d: input too large for Int32 indices")

@@ -14,7 +14,7 @@ package final class Softmax: Layer {
     package func forward(_ input: Tensor) -> Tensor {
         precondition(input.shape.count >= 1 && input.shape.last! > 0, "Softmax: input \(input.shape)")
         let width = input.shape.last!
-        let output = Tensor(zeros: input.shape)
+        let output = Tensor(uninitialized: input.shape)
         let (x, y) = (input.data, output.data)
         Parallel.forEachRange(input.count / width, grain: 64) { range in
             for r in range { Self.softmaxRow(x + r * width, y + r * width, width) }
@@ -42,7 +42,7 @@ package final class Softmax: Layer {
         guard let output else { preconditionFailure("Softmax.backward called before forward") }
         precondition(dOutput.shape == output.shape, "Softmax: dOutput \(dOutput.shape) for \(output.shape)")
         let width = output.shape.last!
-        let dInput = Tensor(zeros: output.shape)
+        let dInput = Tensor(uninitialized: output.shape)
         let (y, dy, dx) = (output.data, dOutput.data, dInput.data)
         Parallel.forEachRange(output.count / width, grain: 64) { range in
             for r in range {

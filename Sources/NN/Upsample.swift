@@ -63,7 +63,7 @@ package final class Upsample: Layer {
         inputShape = input.shape
         let (h, w, oh, ow) = (input.shape[2], input.shape[3], shape[2], shape[3])
         let rows = taps(input: h, output: oh), cols = taps(input: w, output: ow)
-        let output = Tensor(zeros: shape)
+        let output = Tensor(uninitialized: shape)
         let (x, y) = (input.data, output.data)
         rows.withUnsafeBufferPointer { rows in
             cols.withUnsafeBufferPointer { cols in

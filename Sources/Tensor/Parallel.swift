@@ -3,13 +3,24 @@ import Dispatch
 /// Splits loops over independent work items (usually N x C planes) across the cores.
 ///
 /// `threadCount` is the one setting for Leuko's own loops; `Parallel.setThreads` also sets
-/// OpenBLAS's, so "run with one thread" means one thread everywhere (needed for bit-for-bit
-/// reproducible training).
+/// OpenBLAS's, so "run with one thread" means one thread everywhere. The engine's kernels
+/// reduce in an order that does not depend on the thread count, so results are bit-for-bit
+/// the same with any setting. `withThreads` overrides the count for one task only (tests run
+/// concurrently and must not change each other's setting).
 package enum Parallel {
     nonisolated(unsafe) private static var _threadCount: Int = defaultThreadCount()
 
+    /// A per-task override of `threadCount` (see `withThreads`).
+    @TaskLocal private static var taskThreadCount: Int?
+
     /// Threads used by `forEach`; at least 1.
-    package static var threadCount: Int { _threadCount }
+    package static var threadCount: Int { taskThreadCount ?? _threadCount }
+
+    /// Runs `body` with `threadCount` set to `count` for the current task only (OpenBLAS's own
+    /// setting is process-wide and stays as it is).
+    package static func withThreads<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+        try $taskThreadCount.withValue(max(1, count), operation: body)
+    }
 
     /// Sets the thread count for Leuko's loops and for OpenBLAS. Call before work starts.
     package static func setThreads(_ count: Int) {

@@ -13,15 +13,21 @@ package final class Tensor: @unchecked Sendable {
     package let data: UnsafeMutablePointer<Float>
 
     /// A zero-filled tensor of the given shape.
-    package init(zeros shape: [Int]) {
+    package convenience init(zeros shape: [Int]) {
+        self.init(uninitialized: shape)
+        data.update(repeating: 0, count: max(count, 1))
+    }
+
+    /// A tensor whose elements are unspecified: for kernels that write every element (it saves
+    /// one pass over memory, which matters for large, bandwidth-bound layers).
+    package init(uninitialized shape: [Int]) {
         precondition(shape.count <= 4, "Tensor rank must be 0...4, got \(shape)")
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor shape has a negative extent: \(shape)")
         self.shape = shape
         self.count = shape.reduce(1, *)
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-        raw.initializeMemory(as: Float.self, repeating: 0, count: max(count, 1))
-        self.data = raw.assumingMemoryBound(to: Float.self)
+        let raw = TensorBufferPool.shared.acquire(bytes)
+        self.data = raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
     /// A tensor holding `values` (row-major) in the given shape.
@@ -37,7 +43,9 @@ package final class Tensor: @unchecked Sendable {
         data.update(repeating: value, count: count)
     }
 
-    deinit { UnsafeMutableRawPointer(data).deallocate() }
+    deinit {
+        TensorBufferPool.shared.release(UnsafeMutableRawPointer(data), bytes: max(count, 1) * MemoryLayout<Float>.stride)
+    }
 
     /// The tensor's elements as an array (a copy; for tests and small outputs, not hot loops).
     package var values: [Float] { Array(UnsafeBufferPointer(start: data, count: count)) }
@@ -97,3 +105,4 @@ package final class Tensor: @unchecked Sendable {
 extension Tensor: CustomStringConvertible {
     package var description: String { "Tensor\(shape)" }
 }
+

@@ -5,7 +5,7 @@
 /// fast-math). Pointers may be unaligned; `x` and `y` must not overlap in `axpy`.
 package enum Vector {
     /// `y[i] += alpha * x[i]` for `i` in `0..<count`.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func axpy(_ count: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
         var i = 0
         let a = SIMD8<Float>(repeating: alpha)
@@ -24,7 +24,7 @@ package enum Vector {
     }
 
     /// `sum(x[i] * y[i])` for `i` in `0..<count`, in Float32 with eight partial sums.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func dot(_ count: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
         var i = 0
         var acc = SIMD8<Float>(repeating: 0)
@@ -43,7 +43,7 @@ package enum Vector {
     }
 
     /// `sum(x[i])` for `i` in `0..<count`, in Float32 with eight partial sums.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func sum(_ count: Int, _ x: UnsafePointer<Float>) -> Float {
         var i = 0
         var acc = SIMD8<Float>(repeating: 0)

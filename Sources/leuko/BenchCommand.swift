@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed; print JSON.",
-        subcommands: [BenchEngineCommand.self, BenchWatchCommand.self, BenchQueueCommand.self]
+        subcommands: [BenchEngineCommand.self, BenchModelCommand.self, BenchWatchCommand.self, BenchQueueCommand.self]
     )
 }
 
@@ -27,10 +27,25 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "Batch size of every case.")
     var batch: Int = 32
 
+    @Option(help: "Comma-separated case names to run (default: all).")
+    var only: String?
+
     func validate() throws {
         guard repeats > 0 else { throw ValidationError("--repeats must be positive") }
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
         _ = try threadCounts()
+        _ = try cases()
+    }
+
+    func cases() throws -> [Benchmark.Case] {
+        let all = Benchmark.engineCases(batch: batch)
+        guard let only else { return all }
+        let wanted = only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let unknown = wanted.filter { name in !all.contains { $0.name == name } }
+        guard unknown.isEmpty else {
+            throw ValidationError("unknown case(s) \(unknown.joined(separator: ", ")); known: \(all.map(\.name).joined(separator: ", "))")
+        }
+        return all.filter { wanted.contains($0.name) }
     }
 
     func threadCounts() throws -> [Int] {
@@ -42,7 +57,7 @@ struct BenchEngineCommand: ParsableCommand {
     }
 
     func run() throws {
-        let report = Benchmark.engine(cases: Benchmark.engineCases(batch: batch),
+        let report = Benchmark.engine(cases: try cases(),
                                       threadCounts: try threadCounts(), repeats: repeats)
         print(report.json)
     }

@@ -7,6 +7,8 @@ import TestSupport
 @Suite struct ConvolutionKernelTests {
     static let geometries: [ConvGeometry] = [
         ConvGeometry(batch: 3, inChannels: 4, height: 9, width: 11, outChannels: 6, kernel: 3, padding: 1),
+        ConvGeometry(batch: 9, inChannels: 3, height: 5, width: 6, outChannels: 4, kernel: 3, padding: 1),
+        ConvGeometry(batch: 9, inChannels: 4, height: 5, width: 6, outChannels: 4, kernel: 1),
         ConvGeometry(batch: 2, inChannels: 4, height: 9, width: 10, outChannels: 5, kernel: 3, stride: 2, padding: 1),
         ConvGeometry(batch: 2, inChannels: 8, height: 5, width: 7, outChannels: 12, kernel: 1),
         ConvGeometry(batch: 2, inChannels: 6, height: 6, width: 6, outChannels: 4, kernel: 1, stride: 2),
@@ -16,6 +18,13 @@ import TestSupport
         ConvGeometry(batch: 3, inChannels: 5, height: 9, width: 9, outChannels: 5, kernel: 3, stride: 2, padding: 1, groups: 5),
         ConvGeometry(batch: 2, inChannels: 4, height: 7, width: 12, outChannels: 4, kernel: 5, padding: 4, dilation: 2, groups: 4),
         ConvGeometry(batch: 2, inChannels: 3, height: 4, width: 4, outChannels: 3, kernel: 3, padding: 3, groups: 3),
+        ConvGeometry(batch: 1, inChannels: 2, height: 3, width: 3, outChannels: 2, kernel: 3, groups: 2),
+        ConvGeometry(batch: 2, inChannels: 4, height: 5, width: 40, outChannels: 4, kernel: 3, padding: 1, groups: 4),
+    ] + [1, 2, 9, 10, 11, 17, 26].map { width in
+        // The specialised 3x3 "same" depthwise kernel around its vector-width edge cases.
+        ConvGeometry(batch: 2, inChannels: 3, height: 4, width: width, outChannels: 3, kernel: 3, padding: 1, groups: 3)
+    } + [
+        ConvGeometry(batch: 2, inChannels: 3, height: 1, width: 12, outChannels: 3, kernel: 3, padding: 1, groups: 3),
     ]
 
     private func close(_ a: Tensor, _ b: Tensor, _ label: String, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -37,10 +46,9 @@ import TestSupport
 
         var kernels: [(String, Bool)] = [("gemm", false)]
         if g.isDepthwise { kernels.append(("depthwise", true)) }
-        let savedThreads = Parallel.threadCount
-        defer { Parallel.setThreads(savedThreads) }
+        var firstRun: [String: [Float]] = [:]
         for threads in [1, 2] {
-            Parallel.setThreads(threads)
+            Parallel.withThreads(threads) {
             for (name, depthwise) in kernels {
                 let label = "\(name) \(threads) thread(s) \(g)"
                 let y = Tensor(zeros: g.outputShape)
@@ -55,12 +63,27 @@ import TestSupport
                     GEMMConvolution.backward(g, input: x.data, weight: w.data, dOutput: dy.data,
                                              dInput: dx.data, dWeight: dw.data, dBias: db.data)
                 }
+                if depthwise {
+                    // Overwrite mode must ignore whatever the input gradient held.
+                    let fresh = Tensor(shape: x.shape, repeating: .nan)
+                    DepthwiseConvolution.backward(g, input: x.data, weight: w.data, dOutput: dy.data, dInput: fresh.data,
+                                                  overwriteInput: true, dWeight: nil, dBias: nil)
+                    close(fresh, reference.dInput, "dInput overwrite \(label)")
+                }
                 // Backward adds: the gradients started at 1.
                 for t in [dx, dw, db] { for i in 0..<t.count { t.data[i] -= 1 } }
                 close(y, expected, "forward \(label)")
                 close(dx, reference.dInput, "dInput \(label)")
                 close(dw, reference.dWeight, "dWeight \(label)")
                 close(db, reference.dBias, "dBias \(label)")
+                // The same bits with any thread count: reductions do not depend on it.
+                let bits = y.values + dx.values + dw.values + db.values
+                if let earlier = firstRun[name] {
+                    #expect(earlier == bits, "\(label) differs from the one-thread run")
+                } else {
+                    firstRun[name] = bits
+                }
+            }
             }
         }
     }

@@ -173,6 +173,20 @@ import TestSupport
                                          backward: { [bce.backward(scale: $0.item)] }), "bce masked")
     }
 
+    @Test func checkerForgivesOnlyTheOutputsResolution() {
+        // y = x^2 summed into one Float32 scalar near 1000, so ulp(y) = 6.1e-5 and, at step
+        // 0.01, the numeric estimate moves in steps of about 3e-3 * |r|. A true gradient of
+        // 2x = 0.2 with an analytic value off by 1e-4 is below that resolution; off by 0.05 it is not.
+        let x = Tensor(shape: [1], values: [0.1])
+        let offset: Float = 1000
+        func report(error: Float) -> GradientCheck.Report {
+            GradientCheck.check([("x", x)], forward: { Tensor(shape: [1], values: [offset + x.data[0] * x.data[0]]) },
+                                backward: { dy in [Tensor(shape: [1], values: [(2 * x.data[0] + error) * dy.item])] })
+        }
+        #expect(report(error: 1e-4).passed, "\(report(error: 1e-4))")
+        #expect(!report(error: 0.05).passed)
+    }
+
     @Test func checkerCatchesAWrongGradient() {
         // A deliberately wrong backward (2x the true gradient) must fail the check.
         var rng = RandomSource(seed: 13)

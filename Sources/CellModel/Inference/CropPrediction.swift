@@ -7,6 +7,11 @@ package struct CropPrediction: Sendable {
     /// Per-pixel labels at the crop's resolution (0 background, 1 cytoplasm, 2 nucleus);
     /// empty without a segmentation head.
     package let segmentation: [UInt8]
+    /// Grad-CAM of the predicted class at the crop's resolution, in [0, 1]; empty without
+    /// both heads.
+    package let gradCAM: [Float]
+    /// Share of the Grad-CAM mass inside the predicted cell (see `GradCAM.consistency`).
+    package let consistency: Float?
 
     /// Index of the most probable class (-1 without a classification head).
     package var predictedClass: Int { probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? -1 }

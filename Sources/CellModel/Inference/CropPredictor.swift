@@ -33,6 +33,7 @@ package struct CropPredictor {
                 crop.withUnsafeBufferPointer { (input.data + i * channels * plane).update(from: $0.baseAddress!, count: channels * plane) }
             }
             let outputs = network.forward(input)
+            var chunkResults: [CropPrediction] = []
             for i in 0..<chunk.count {
                 var logits: [Float] = [], probabilities: [Float] = [], labels: [UInt8] = []
                 if let classLogits = outputs.classLogits {
@@ -53,8 +54,19 @@ package struct CropPredictor {
                         labels[p] = n > c && n > b ? 2 : (c > b ? 1 : 0)
                     }
                 }
-                results.append(CropPrediction(logits: logits, probabilities: probabilities, segmentation: labels))
+                chunkResults.append(CropPrediction(logits: logits, probabilities: probabilities, segmentation: labels,
+                                                   gradCAM: [], consistency: nil))
             }
+            if let head = network.classificationHead, outputs.segmentationLogits != nil {
+                let maps = GradCAM.maps(fused: outputs.fused, weights: head.fusedWeights(),
+                                        classes: chunkResults.map(\.predictedClass), cropSize: s)
+                chunkResults = zip(chunkResults, maps).map { prediction, map in
+                    CropPrediction(logits: prediction.logits, probabilities: prediction.probabilities,
+                                   segmentation: prediction.segmentation, gradCAM: map,
+                                   consistency: GradCAM.consistency(map: map, segmentation: prediction.segmentation))
+                }
+            }
+            results += chunkResults
             start += chunk.count
         }
         return results
