@@ -221,3 +221,15 @@ final class FakeProcessor: JobProcessor, @unchecked Sendable {
         for index in reloads { #expect(messages[(index + 1)...].contains("READY=1"), "READY=1 follows RELOADING=1") }
     }
 }
+
+@Suite struct HangupTriggerTests {
+    /// SIGHUP to this process becomes a reload trigger (the handler is in place once
+    /// `hangupTriggers()` returns, so the signal cannot terminate the test run).
+    @Test func aHangupSignalBecomesAReloadTrigger() async throws {
+        let triggers = await DaemonRunner.hangupTriggers()
+        var iterator = triggers.makeAsyncIterator()
+        #expect(kill(getpid(), SIGHUP) == 0)
+        let got: Void? = await iterator.next()
+        #expect(got != nil)
+    }
+}
