@@ -50,11 +50,10 @@ package struct CandidateDetector: Sendable {
 
         // Touching cells: a component whose distance transform has two centres is split.
         var pieces: [[Int]] = [], family: [Int] = []
-        var byLabel = [Int: [Int]]()
-        let keptLabels = Set(kept.map(\.label))
-        for i in 0..<(w * h) where keptLabels.contains(Int(comps.labels[i])) { byLabel[Int(comps.labels[i]), default: []].append(i) }
+        var byLabel = [[Int]](repeating: [], count: comps.components.count + 1)
+        for i in 0..<(w * h) where nuclei.bits[i] { byLabel[Int(comps.labels[i])].append(i) }
         for c in kept {
-            let whole = byLabel[c.label]!
+            let whole = byLabel[c.label]
             let split = p.splitTouchingNuclei ? TouchingCellSplitter(parameters: p).split(whole, imageWidth: w, bridge: 1) : [whole]
             for part in split {
                 pieces.append(part); family.append(c.label)

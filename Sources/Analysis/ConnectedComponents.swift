@@ -56,6 +56,8 @@ package struct ConnectedComponents: Sendable {
 
     /// The mask of the components whose labels are in `keep`.
     package func mask(keeping keep: Set<Int>) -> BinaryMask {
-        BinaryMask(width: width, height: height, bits: labels.map { keep.contains(Int($0)) })
+        var table = [Bool](repeating: false, count: components.count + 1)
+        for k in keep where k > 0 && k <= components.count { table[k] = true }
+        return BinaryMask(width: width, height: height, bits: labels.map { table[Int($0)] })
     }
 }

@@ -15,25 +15,36 @@ package enum GaussianBlur {
 
     package static func apply(_ plane: FloatPlane, sigma: Double) -> FloatPlane {
         guard sigma >= 0.1, plane.width > 0, plane.height > 0 else { return plane }
-        let k = kernel(sigma: sigma), r = k.count / 2
+        let kernel = kernel(sigma: sigma), r = kernel.count / 2
         let w = plane.width, h = plane.height
         var tmp = [Float](repeating: 0, count: w * h)
         var out = [Float](repeating: 0, count: w * h)
-        plane.values.withUnsafeBufferPointer { src in
-            for y in 0..<h {
-                let row = y * w
-                for x in 0..<w {
-                    var s: Float = 0
-                    for j in 0..<k.count { s += k[j] * src[row + min(max(x + j - r, 0), w - 1)] }
-                    tmp[row + x] = s
+        kernel.withUnsafeBufferPointer { k in
+            plane.values.withUnsafeBufferPointer { src in
+                tmp.withUnsafeMutableBufferPointer { t in
+                    for y in 0..<h {
+                        let row = y * w
+                        for x in 0..<w {
+                            var s: Float = 0
+                            if x >= r && x + r < w {
+                                for j in 0..<k.count { s += k[j] * src[row + x + j - r] }
+                            } else {
+                                for j in 0..<k.count { s += k[j] * src[row + min(max(x + j - r, 0), w - 1)] }
+                            }
+                            t[row + x] = s
+                        }
+                    }
                 }
             }
-        }
-        for y in 0..<h {
-            for x in 0..<w {
-                var s: Float = 0
-                for j in 0..<k.count { s += k[j] * tmp[min(max(y + j - r, 0), h - 1) * w + x] }
-                out[y * w + x] = s
+            tmp.withUnsafeBufferPointer { t in
+                out.withUnsafeMutableBufferPointer { o in
+                    for y in 0..<h {
+                        for j in 0..<k.count {
+                            let sy = min(max(y + j - r, 0), h - 1) * w, kj = k[j], dst = y * w
+                            for x in 0..<w { o[dst + x] += kj * t[sy + x] }
+                        }
+                    }
+                }
             }
         }
         return FloatPlane(width: w, height: h, values: out)
