@@ -8,7 +8,8 @@ import ServiceLifecycle
 /// shutdown. Files that settle together (a start-up scan) are queued in one transaction; if
 /// the queue refuses them, the watcher forgets them so the next rescan offers them again.
 /// A reload that changes the inboxes or the watch settings restarts the watcher (with a
-/// full scan; files already queued are recognised as duplicates).
+/// full scan; files already queued are recognised as duplicates). If the kernel's events
+/// cannot be had at all, the inboxes are covered by the periodic rescan alone.
 package struct IngestService: Service, CustomStringConvertible {
     let queue: JobQueue
     let store: ConfigurationStore
@@ -57,8 +58,15 @@ package struct IngestService: Service, CustomStringConvertible {
     /// Runs one watcher over `configuration`'s inboxes until cancelled.
     private func watch(_ configuration: Configuration) async throws {
         let logger = self.logger
+        let source: any FileEventSource
+        do {
+            source = try makeSource()
+        } catch {
+            logger.warning("no file events (\(error)); finding files by rescanning every \(configuration.rescanIntervalSeconds) s")
+            source = ScanOnlyEventSource(reason: "\(error)")
+        }
         let watcher = try FolderWatcher(
-            roots: configuration.inboxes, options: configuration.folderWatchOptions, source: makeSource(),
+            roots: configuration.inboxes, options: configuration.folderWatchOptions, source: source,
             onDiagnostic: { diagnostic in
                 logger.log(level: diagnostic.isWarning ? .warning : .debug, "\(AdminOutput.oneLine(diagnostic.description))")
             })

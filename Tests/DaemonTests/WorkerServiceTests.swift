@@ -3,6 +3,7 @@ import JobQueue
 import Logging
 import Testing
 import Daemon
+import FolderWatch
 
 /// The worker's checks and side paths, through the whole daemon on temporary folders.
 @Suite struct WorkerServiceTests {
@@ -85,5 +86,31 @@ import Daemon
         // Each was processed while the other was in the folder: both keep their extension.
         #expect(FileManager.default.fileExists(atPath: base + "/out/slide.tif/report.json"))
         #expect(FileManager.default.fileExists(atPath: base + "/out/slide.png/report.json"))
+    }
+
+    @Test func withoutInotifyFilesAreFoundByThePeriodicRescan() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let configuration = try Configuration.parse("""
+            inboxes = ["\(base)/in"]
+            outbox = "\(base)/out"
+            database = "\(base)/queue.sqlite"
+            settle_ms = 20
+            rescan_interval_s = 1
+            """)
+        let runner = try DaemonRunner(configuration: configuration, processor: FakeProcessor(),
+                                      notifier: SystemdNotifier(environment: [:]), logger: quiet,
+                                      makeSource: { throw FolderWatchError(.sourceFailed, "inotify_init1 failed (test)") })
+        try Data(count: 10).write(to: URL(fileURLWithPath: base + "/in/first.tif"))
+        let group = runner.serviceGroup(signals: [])
+        let running = Task { try await group.run() }
+        func poll(_ condition: () async throws -> Bool) async throws -> Bool {
+            for _ in 0..<2000 { if try await condition() { return true }; try? await Task.sleep(for: .milliseconds(5)) }
+            return try await condition()
+        }
+        #expect(try await poll { try await runner.queue.counts().total == 1 }, "the start-up scan has run")
+        try Data(count: 10).write(to: URL(fileURLWithPath: base + "/in/later.tif"))  // no event will come
+        #expect(try await poll { try await runner.queue.counts().succeeded == 2 }, "found by a rescan")
+        await group.triggerGracefulShutdown()
+        try await running.value
     }
 }
