@@ -10,7 +10,7 @@ package enum CyclicShift {
     /// Rolls `x` by `dy` rows and `dx` columns (any sign, any size).
     package static func roll(_ x: Tensor, dy: Int, dx: Int) -> Tensor {
         let (n, c, h, w) = x.nchw
-        let out = Tensor(zeros: x.shape)
+        let out = Tensor(uninitialized: x.shape)
         let sy = ((dy % h) + h) % h, sx = ((dx % w) + w) % w
         let src = x.data, dst = out.data
         Parallel.forEach(n * c, minimumPerThread: 4) { plane in

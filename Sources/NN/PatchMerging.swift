@@ -46,7 +46,7 @@ package final class PatchMerging: Layer {
     static func gather(_ x: Tensor) -> Tensor {
         let (n, c, h, w) = x.nchw
         let (oh, ow) = (h / 2, w / 2)
-        let out = Tensor(zeros: [n * oh * ow, 4 * c])
+        let out = Tensor(uninitialized: [n * oh * ow, 4 * c])
         let src = x.data, dst = out.data
         Parallel.forEach(n * oh, minimumPerThread: 4) { row in
             let b = row / oh, i = row % oh
@@ -65,7 +65,7 @@ package final class PatchMerging: Layer {
     static func scatter(_ merged: Tensor, shape: [Int]) -> Tensor {
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let (oh, ow) = (h / 2, w / 2)
-        let out = Tensor(zeros: shape)
+        let out = Tensor(uninitialized: shape)
         let src = merged.data, dst = out.data
         Parallel.forEach(n * oh, minimumPerThread: 4) { row in
             let b = row / oh, i = row % oh

@@ -62,7 +62,7 @@ package final class SqueezeExcite: Layer {
                 gate.data[i * c + j] = Self.sigmoid(z)
             }
         }
-        let output = Tensor(zeros: input.shape)
+        let output = Tensor(uninitialized: input.shape)
         let (y, s) = (output.data, gate.data)
         Parallel.forEach(n * c, minimumPerThread: 8) { nc in
             let g = s[nc]
@@ -113,7 +113,7 @@ package final class SqueezeExcite: Layer {
                 }
             }
         }
-        let dInput = Tensor(zeros: input.shape)
+        let dInput = Tensor(uninitialized: input.shape)
         let (dx, dp) = (dInput.data, dPooled.data)
         let invPlane = 1 / Float(plane)
         Parallel.forEach(n * c, minimumPerThread: 8) { nc in

@@ -71,12 +71,12 @@ package final class WindowAttention: Layer {
             precondition(mask.count == maskWindows * n * n && windows % maskWindows == 0,
                          "WindowAttention: mask \(mask.shape) does not fit \(windows) windows of \(n) tokens")
         }
-        let qkv = Tensor(zeros: [rows, 3 * c])
+        let qkv = Tensor(uninitialized: [rows, 3 * c])
         WindowAttentionKernels.broadcastRows(qkvBias.value.data, into: qkv.data, rows: rows, cols: 3 * c)
         BLAS.sgemm(transB: true, m: rows, n: 3 * c, k: c, a: input.data, b: qkvWeight.value.data, beta: 1, c: qkv.data)
 
         let bias = positions.gather(biasTable.value)
-        let probs = Tensor(zeros: [windows * nh, n, n])
+        let probs = Tensor(uninitialized: [windows * nh, n, n])
         let context = Tensor(zeros: [rows, c])
         let scale = 1 / Float(d).squareRoot()
         let (q0, p0, b0, c0, m0) = (qkv.data, probs.data, bias.data, context.data, mask?.data)
@@ -103,7 +103,7 @@ package final class WindowAttention: Layer {
             }
         }
 
-        let output = Tensor(zeros: [rows, c])
+        let output = Tensor(uninitialized: [rows, c])
         WindowAttentionKernels.broadcastRows(projBias.value.data, into: output.data, rows: rows, cols: c)
         BLAS.sgemm(transB: true, m: rows, n: c, k: c, a: context.data, b: projWeight.value.data, beta: 1, c: output.data)
         savedInput = input
@@ -123,11 +123,11 @@ package final class WindowAttention: Layer {
 
         BLAS.sgemm(transA: true, m: c, n: c, k: rows, a: dOutput.data, b: context.data, beta: 1, c: projWeight.grad.data)
         WindowAttentionKernels.addColumnSums(dOutput.data, rows: rows, cols: c, into: projBias.grad.data)
-        let dContext = Tensor(zeros: [rows, c])
+        let dContext = Tensor(uninitialized: [rows, c])
         BLAS.sgemm(m: rows, n: c, k: c, a: dOutput.data, b: projWeight.value.data, c: dContext.data)
 
         let dQKV = Tensor(zeros: [rows, 3 * c])
-        let dScores = Tensor(zeros: [windows * nh, n * n])
+        let dScores = Tensor(uninitialized: [windows * nh, n * n])
         let scale = 1 / Float(d).squareRoot()
         let (q0, dq0, p0, ds0, dc0) = (qkv.data, dQKV.data, probs.data, dScores.data, dContext.data)
         Parallel.forEach(windows * nh) { wh in
@@ -170,7 +170,7 @@ package final class WindowAttention: Layer {
 
         BLAS.sgemm(transA: true, m: 3 * c, n: c, k: rows, a: dQKV.data, b: input.data, beta: 1, c: qkvWeight.grad.data)
         WindowAttentionKernels.addColumnSums(dQKV.data, rows: rows, cols: 3 * c, into: qkvBias.grad.data)
-        let dInput = Tensor(zeros: [rows, c])
+        let dInput = Tensor(uninitialized: [rows, c])
         BLAS.sgemm(m: rows, n: c, k: 3 * c, a: dQKV.data, b: qkvWeight.value.data, c: dInput.data)
         return dInput
     }

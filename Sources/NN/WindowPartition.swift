@@ -66,7 +66,7 @@ package struct WindowPartition: Sendable {
         precondition(input.shape.count == 2 && input.shape[0] == sourceRow.count,
                      "WindowPartition: expected [\(sourceRow.count), C] rows, got \(input.shape)")
         let c = input.shape[1]
-        let out = Tensor(zeros: input.shape)
+        let out = Tensor(uninitialized: input.shape)
         let src = input.data, dst = out.data
         sourceRow.withUnsafeBufferPointer { rows in
             Parallel.forEach(rows.count, minimumPerThread: 256) { r in

@@ -9,7 +9,7 @@ package enum WindowTokens {
     package static func tokens(fromNCHW x: Tensor) -> Tensor {
         let (n, c, h, w) = x.nchw
         let plane = h * w
-        let out = Tensor(zeros: [n * plane, c])
+        let out = Tensor(uninitialized: [n * plane, c])
         let src = x.data, dst = out.data
         Parallel.forEach(n * plane, minimumPerThread: 256) { row in
             let image = row / plane, p = row % plane
@@ -24,7 +24,7 @@ package enum WindowTokens {
     package static func nchw(fromTokens t: Tensor, n: Int, h: Int, w: Int) -> Tensor {
         precondition(t.shape.count == 2 && t.shape[0] == n * h * w, "tokens \(t.shape) do not hold \(n)x\(h)x\(w) pixels")
         let c = t.shape[1], plane = h * w
-        let out = Tensor(zeros: [n, c, h, w])
+        let out = Tensor(uninitialized: [n, c, h, w])
         let src = t.data, dst = out.data
         Parallel.forEach(n * c, minimumPerThread: 4) { nc in
             let image = nc / c, ch = nc % c
