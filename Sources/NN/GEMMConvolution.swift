@@ -7,7 +7,7 @@ import Tensor
 /// (`[outPerGroup, patch] x [patch, outPlane]`). A 1x1 stride-1 unpadded convolution skips
 /// im2col (the image is the column matrix). With more than one thread and more than one image,
 /// images are split over threads and each GEMM runs single-threaded on its caller
-/// (`BLAS.withThreads(1)`); otherwise OpenBLAS threads the GEMM and im2col splits over channels.
+/// (`BLAS.singleThreaded`); otherwise OpenBLAS threads the GEMM and im2col splits over channels.
 /// Backward recomputes im2col rather than keeping the column matrices (memory); weight
 /// gradients are summed per fixed group of images and the groups then in order, so results are
 /// the same for every thread count.
@@ -40,7 +40,7 @@ package enum GEMMConvolution {
         }
         let chunks = min(Parallel.threadCount, g.batch)
         if chunks > 1 {
-            BLAS.withThreads(1) {
+            BLAS.singleThreaded {
                 Parallel.forEach(chunks) { chunk in run(g.batch * chunk / chunks ..< g.batch * (chunk + 1) / chunks, false) }
             }
         } else {
@@ -91,7 +91,7 @@ package enum GEMMConvolution {
             }
         }
         if min(Parallel.threadCount, groupCount) > 1 {
-            BLAS.withThreads(1) { Parallel.forEach(groupCount) { run($0, false) } }
+            BLAS.singleThreaded { Parallel.forEach(groupCount) { run($0, false) } }
         } else {
             for group in 0..<groupCount { run(group, true) }
         }

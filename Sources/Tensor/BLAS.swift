@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// The one place that calls OpenBLAS: single-precision GEMM, GEMV and AXPY on raw pointers.
 ///
@@ -48,18 +49,34 @@ package enum BLAS {
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
-    /// Runs `body` with OpenBLAS limited to `count` threads, then restores the previous count.
+    /// Runs `body` with OpenBLAS on one thread, then restores the previous count.
     ///
     /// Used when Leuko's own loops already occupy every core (batch-parallel convolution), so
-    /// each GEMM runs on its caller's thread. The setting is process-wide: do not run two such
-    /// sections with different counts at once.
-    package static func withThreads<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
-        let previous = threadCount
-        if previous == count { return try body() }
-        threadCount = count
-        defer { threadCount = previous }
+    /// each GEMM runs on its caller's thread. OpenBLAS's setting is process-wide, so sections
+    /// are counted under a lock: the first to enter saves and lowers the count, the last to
+    /// leave restores it, and concurrent sections (two workers, concurrent tests) cannot leave
+    /// it lowered.
+    package static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
+        sectionLock.lock()
+        if sections == 0 {
+            savedThreadCount = threadCount
+            if savedThreadCount != 1 { threadCount = 1 }
+        }
+        sections += 1
+        sectionLock.unlock()
+        defer {
+            sectionLock.lock()
+            sections -= 1
+            if sections == 0 && savedThreadCount != 1 { threadCount = savedThreadCount }
+            sectionLock.unlock()
+        }
         return try body()
     }
+
+    private static let sectionLock = NSLock()
+    // Guarded by `sectionLock`.
+    nonisolated(unsafe) private static var sections = 0
+    nonisolated(unsafe) private static var savedThreadCount = 1
 
     /// Name of the kernel OpenBLAS selected for this CPU (e.g. `Zen`, `Haswell`).
     package static var coreName: String { String(cString: openblas_get_corename()) }
