@@ -1,0 +1,35 @@
+/// Ranges of the training augmentations, in one place. Each draw is uniform in its range.
+package struct AugmentParameters: Sendable, Equatable {
+    /// Random horizontal / vertical flips and 90-degree rotations (exact, lossless).
+    package var flipsAndQuarterTurns = true
+    /// Small rotation, degrees (±).
+    package var maxRotationDegrees = 15.0
+    /// Scale jitter (±fraction): zooms the crop about its centre.
+    package var maxScaleJitter = 0.1
+    /// HED-style stain jitter in optical-density space: each stain's concentration is
+    /// multiplied by 1 + U(±this)...
+    package var stainScale = 0.2
+    /// ...and shifted by U(±this) (OD units).
+    package var stainShift = 0.03
+    /// Brightness shift (±, in [0, 1] intensity).
+    package var brightness = 0.06
+    /// Contrast factor range 1 ± this (about mid-gray).
+    package var contrast = 0.12
+    /// Gamma range [1/(1+g), 1+g].
+    package var gamma = 0.2
+    /// Probability of a Gaussian blur, and its maximum sigma (output pixels).
+    package var blurProbability = 0.3
+    package var maxBlurSigma = 1.0
+    /// Maximum standard deviation of additive Gaussian noise.
+    package var maxNoise = 0.02
+
+    package init() {}
+
+    /// Only the exact geometric transforms (flips, quarter turns).
+    package static var geometricOnly: AugmentParameters {
+        var p = AugmentParameters()
+        p.maxRotationDegrees = 0; p.maxScaleJitter = 0; p.stainScale = 0; p.stainShift = 0
+        p.brightness = 0; p.contrast = 0; p.gamma = 0; p.blurProbability = 0; p.maxNoise = 0
+        return p
+    }
+}
