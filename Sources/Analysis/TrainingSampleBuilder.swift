@@ -1,0 +1,148 @@
+import CellModel
+import Dispatch
+import Foundation
+import ImageIO
+
+/// Turns dataset records into training samples through the product's own localisation, so
+/// the network trains on the crops it will see at inference.
+///
+/// Single-cell images (no boxes): the candidate nearest the image centre. Smear fields with
+/// WBC boxes (BCCD): for each box, the candidate whose centre lies in the box and is nearest
+/// its centre; a box no candidate matches is cropped from the box itself (centre, diameter =
+/// the box's larger side) so the network still learns that cell, and counted. Masks (0 / 128 /
+/// 255) are cropped by nearest neighbour into labels 0 background, 1 cytoplasm, 2 nucleus.
+/// Records whose class is not one of the 8 types (BCCD `mixed`, `unlabeled`) give no class
+/// label but still train segmentation-free parts only when they have masks; here they are
+/// skipped, as they have neither.
+package struct TrainingSampleBuilder: Sendable {
+    package var localizer = FieldLocalizer()
+
+    package init() {}
+
+    /// What building a dataset's samples found.
+    package struct Summary: Sendable, Codable {
+        package var records = 0
+        package var samples = 0
+        package var skippedUnlabelled = 0
+        package var boxesWithoutCandidate = 0
+        package var imagesWithoutCandidate = 0
+        package var failures: [String] = []
+    }
+
+    /// Samples for `records` (decoded and localised in parallel over `threads`), in record order.
+    package func samples(for records: [DatasetRecord], threads: Int) -> ([TrainingSample], Summary) {
+        let results = UnsafeMutableBufferPointer<Result<([TrainingSample], Int, Bool), Error>?>.allocate(capacity: records.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let box = UncheckedBox(results)
+        DispatchQueue.concurrentPerform(iterations: max(1, threads)) { worker in
+            var i = worker
+            while i < records.count {
+                box.value[i] = Result { try samples(for: records[i]) }
+                i += max(1, threads)
+            }
+        }
+        var all: [TrainingSample] = []
+        var summary = Summary()
+        summary.records = records.count
+        for (record, result) in zip(records, results) {
+            switch result! {
+            case .success(let (samples, unmatched, noCandidate)):
+                all += samples
+                summary.boxesWithoutCandidate += unmatched
+                if noCandidate { summary.imagesWithoutCandidate += 1 }
+                if record.label.cellClass == nil { summary.skippedUnlabelled += 1 }
+            case .failure(let error):
+                summary.failures.append("\(record.imagePath): \(error)")
+            }
+        }
+        summary.samples = all.count
+        return (all, summary)
+    }
+
+    /// The samples of one record, the number of its boxes no candidate matched, and whether
+    /// the image had no candidate at all.
+    package func samples(for record: DatasetRecord) throws -> ([TrainingSample], Int, Bool) {
+        guard record.label.cellClass != nil else { return ([], 0, false) }
+        let crops = try crops(for: record)
+        return (crops.samples, crops.unmatchedBoxes, crops.noCandidate)
+    }
+
+    /// A labelled record's crops with their geometry (for mapping back to the image) and mask.
+    package struct Crops {
+        package let geometries: [CropGeometry]
+        package let samples: [TrainingSample]
+        package let mask: LabelMask?
+        package let unmatchedBoxes: Int
+        package let noCandidate: Bool
+    }
+
+    package func crops(for record: DatasetRecord) throws -> Crops {
+        guard let cellClass = record.label.cellClass else {
+            throw AnalysisError(.badDataset, "\(record.image) has no cell-type label")
+        }
+        let image = try RGBRaster(image: ImageReader.read(record.imagePath))
+        let result = try localizer.run(image)
+        let mask = try record.maskPath.map { try LabelMask.read($0) }
+        var geometries: [CropGeometry] = []
+        var unmatched = 0
+        let boxes = record.wbcBoxes
+        if boxes.isEmpty {
+            let (cx, cy) = (Double(image.width) / 2, Double(image.height) / 2)
+            if let nearest = result.candidates.min(by: { distance($0, cx, cy) < distance($1, cx, cy) }) {
+                geometries.append(CropGeometry(candidate: nearest))
+            } else if let mask {
+                geometries.append(Self.geometry(ofMask: mask) ?? CropGeometry(centerX: cx, centerY: cy, side: Double(min(image.width, image.height))))
+            } else {
+                geometries.append(CropGeometry(centerX: cx, centerY: cy, side: Double(min(image.width, image.height))))
+            }
+        } else {
+            for box in boxes {
+                let (cx, cy) = ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
+                let inside = result.candidates.filter { $0.centerX >= box.x0 && $0.centerX <= box.x1 && $0.centerY >= box.y0 && $0.centerY <= box.y1 }
+                if let best = inside.min(by: { distance($0, cx, cy) < distance($1, cx, cy) }) {
+                    geometries.append(CropGeometry(candidate: best))
+                } else {
+                    unmatched += 1
+                    let diameter = max(box.x1 - box.x0, box.y1 - box.y0)
+                    geometries.append(CropGeometry(centerX: cx, centerY: cy, side: diameter * CropGeometry.sideOverDiameter))
+                }
+            }
+        }
+        let samples = geometries.map { geometry -> TrainingSample in
+            let crop = CropSampler.crop(result, geometry: geometry)
+            let labels = mask.map { m in
+                CropSampler.sampleLabels(m.values, width: m.width, height: m.height, geometry: geometry)
+                    .map { $0 >= 192 ? UInt8(2) : ($0 >= 64 ? UInt8(1) : UInt8(0)) }
+            }
+            return TrainingSample(crop: crop.data, size: geometry.size, classIndex: cellClass.index, mask: labels,
+                                  dataset: record.dataset, image: record.image)
+        }
+        return Crops(geometries: geometries, samples: samples, mask: mask, unmatchedBoxes: unmatched,
+                     noCandidate: result.candidates.isEmpty)
+    }
+
+    /// A crop around a mask's cell (for a single-cell image where localisation found nothing).
+    static func geometry(ofMask mask: LabelMask) -> CropGeometry? {
+        var (x0, y0, x1, y1) = (Int.max, Int.max, -1, -1)
+        for y in 0..<mask.height {
+            for x in 0..<mask.width where mask.values[y * mask.width + x] > 0 {
+                x0 = min(x0, x); y0 = min(y0, y); x1 = max(x1, x); y1 = max(y1, y)
+            }
+        }
+        guard x1 >= 0 else { return nil }
+        let diameter = Double(max(x1 - x0 + 1, y1 - y0 + 1))
+        return CropGeometry(centerX: Double(x0 + x1 + 1) / 2, centerY: Double(y0 + y1 + 1) / 2,
+                            side: diameter * CropGeometry.sideOverDiameter)
+    }
+}
+
+private func distance(_ c: CellCandidate, _ x: Double, _ y: Double) -> Double {
+    (c.centerX - x) * (c.centerX - x) + (c.centerY - y) * (c.centerY - y)
+}
+
+/// Lets concurrent workers write disjoint slots of one buffer (each index has one writer).
+private struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,39 @@
+import Analysis
+import ArgumentParser
+import CellModel
+import Foundation
+import Tensor
+
+/// `leuko eval`: scores weights on a dataset folder through the real analysis path.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate weights on a dataset folder (index.csv layout): accuracy, macro-F1, per class, confusion, ECE, mask IoU/Dice."
+    )
+
+    @Option(help: "Dataset folder.") var data: String
+    @Option(help: "Weights file (default: the bundled model).") var weights: String?
+    @Option(help: "Also write the JSON report to this file.") var json: String?
+    @Option(help: "Which part of the folder: all, train or validation (the file-name hash split).") var split = "all"
+    @Option(help: "Threads.") var threads = 2
+
+    func run() throws {
+        Parallel.setThreads(threads)
+        let model = try ModelFile.load(BundledModel.resolve(weights))
+        let dataset = try Dataset.load(directory: data)
+        let records: [DatasetRecord]
+        switch split {
+        case "all": records = dataset.records
+        case "train": records = dataset.records(in: .train)
+        case "validation": records = dataset.records(in: .validation)
+        default: throw ValidationError("--split must be all, train or validation")
+        }
+        let report = try DatasetEvaluator(predictor: CropPredictor(network: model.network, temperature: model.temperature))
+            .evaluate(dataset, records: records)
+        let encoder = JSONEncoder.sorted
+        encoder.outputFormatting.insert(.prettyPrinted)
+        let text = String(decoding: try encoder.encode(report), as: UTF8.self)
+        print(text)
+        if let json { try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: json), options: .atomic) }
+    }
+}

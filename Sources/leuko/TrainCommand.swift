@@ -1,0 +1,142 @@
+import Analysis
+import ArgumentParser
+import CellModel
+import Foundation
+import Tensor
+
+/// `leuko train`: trains SG-CLDFF on dataset folders and writes a weights file.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the SG-CLDFF network on dataset folders (index.csv layout); write safetensors weights.",
+        discussion: """
+            Each --data folder is split by file-name hash (DatasetSplit: about 20 % validation). Training \
+            crops come from the same localisation as `leuko analyze`. Progress goes to stderr, one JSON \
+            object per step and epoch to --log, and a resumable checkpoint to OUT.resume after every epoch \
+            (rerun the same command with --resume to continue).
+            """
+    )
+
+    @Option(name: .customLong("data"), help: "A dataset folder (repeatable).")
+    var dataDirectories: [String]
+
+    @Option(name: .customLong("weight"), help: "Sampling weight NAME=W for a dataset (repeatable; default 1).")
+    var weights: [String] = []
+
+    @Option(help: "Leave this dataset out of training (cross-dataset validation); it is still validated on.")
+    var holdOut: String?
+
+    @Option(help: "Output weights file.") var out: String
+    @Option(help: "JSON-lines log file.") var log: String?
+    @Option var epochs = 30
+    @Option var stepsPerEpoch = 60
+    @Option var batchSize = 32
+    @Option var learningRate: Float = 2e-3
+    @Option var seed: UInt64 = 1
+    @Option(help: "Threads for the engine and data preparation.") var threads = 2
+    @Option(help: "Use at most this many images per dataset (quick runs).") var maxImages: Int?
+    @Flag(help: "Continue from OUT.resume.") var resume = false
+    @Flag(help: "Ablation: no saliency-prior input channel.") var noPrior = false
+    @Flag(help: "Ablation: no learned saliency gate.") var noGate = false
+    @Flag(help: "Ablation: no cross-layer fusion (deepest features only).") var noFusion = false
+    @Flag(help: "Ablation: no saliency-alignment loss.") var noAlignment = false
+    @Flag(help: "Ablation: classification head only.") var classifyOnly = false
+    @Flag(help: "Ablation: segmentation head only.") var segmentOnly = false
+    @Flag(help: "No augmentation.") var noAugment = false
+
+    func validate() throws {
+        guard !(classifyOnly && segmentOnly) else { throw ValidationError("--classify-only and --segment-only exclude each other") }
+        guard epochs > 0, stepsPerEpoch > 0, batchSize > 0, threads > 0 else {
+            throw ValidationError("--epochs, --steps-per-epoch, --batch-size and --threads must be positive")
+        }
+        _ = try datasetWeights()
+    }
+
+    func datasetWeights() throws -> [String: Double] {
+        var result: [String: Double] = [:]
+        for item in weights {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let value = Double(parts[1]), value >= 0 else {
+                throw ValidationError("--weight expects NAME=W with W >= 0, got '\(item)'")
+            }
+            result[parts[0]] = value
+        }
+        return result
+    }
+
+    func trainingOptions() throws -> TrainingOptions {
+        var options = TrainingOptions()
+        options.epochs = epochs
+        options.stepsPerEpoch = stepsPerEpoch
+        options.batchSize = batchSize
+        options.learningRate = learningRate
+        options.seed = seed
+        options.threads = threads
+        options.datasetWeights = try datasetWeights()
+        options.augment = !noAugment
+        options.network.inputChannels = noPrior ? 3 : 4
+        options.network.useGate = !noGate
+        options.network.useFusion = !noFusion
+        options.network.classify = !segmentOnly
+        options.network.segment = !classifyOnly
+        if noAlignment { options.losses.alignment = 0 }
+        return options
+    }
+
+    func run() throws {
+        Parallel.setThreads(threads)
+        let started = Date()
+        var training: [TrainingSample] = [], validation: [TrainingSample] = []
+        let builder = TrainingSampleBuilder()
+        for directory in dataDirectories {
+            let dataset = try Dataset.load(directory: directory)
+            for problem in dataset.problems { TrainLog.stderr("warning: \(problem)") }
+            for split in [DatasetSplit.train, .validation] {
+                if split == .train && dataset.name == holdOut { continue }
+                var records = dataset.records(in: split)
+                if let maxImages { records = Array(records.prefix(split == .train ? maxImages : max(1, maxImages / 4))) }
+                let (samples, summary) = builder.samples(for: records, threads: threads)
+                TrainLog.stderr("\(dataset.name) \(split): \(summary.records) images -> \(summary.samples) crops"
+                                + " (\(summary.boxesWithoutCandidate) boxes without a candidate, \(summary.failures.count) failures)")
+                for failure in summary.failures.prefix(5) { TrainLog.stderr("  failed: \(failure)") }
+                if split == .train { training += samples } else { validation += samples }
+            }
+        }
+        guard !training.isEmpty else { throw TrainingError.noTrainingData("no labelled crops in \(dataDirectories)") }
+        let options = try trainingOptions()
+        let trainer = Trainer(options: options, training: training, validation: validation,
+                              augment: { sample, rng in CropAugmentation().apply(&sample, rng: &rng) })
+        let outURL = URL(fileURLWithPath: out)
+        let resumeURL = URL(fileURLWithPath: out + ".resume")
+        if resume { try ResumableCheckpoint.restore(trainer, from: resumeURL) }
+        let log = try log.map { try TrainLog(path: $0) }
+        try trainer.run(progress: { event in
+            TrainLog.report(event)
+            log?.write(event)
+        }, checkpoint: { trainer in try ResumableCheckpoint.save(trainer, to: resumeURL) })
+
+        let network = trainer.averagedNetwork()
+        let predictor = CropPredictor(network: network)
+        var temperature = 1.0
+        let labelled = validation.filter { $0.classIndex != nil }
+        if options.network.classify, !labelled.isEmpty {
+            let predictions = predictor.predict(labelled.map(\.crop))
+            temperature = TemperatureScaling.fit(logits: predictions.map(\.logits), labels: labelled.map { $0.classIndex! })
+        }
+        let scores = CropValidation.measure(CropPredictor(network: network, temperature: temperature), samples: validation,
+                                            classNames: CellClass.allCases.map(\.rawValue))
+        let metadata: [String: String] = [
+            "version": Leuko.version,
+            "command": (["leuko"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+            "seed": String(seed),
+            "training": String(decoding: try JSONEncoder.sorted.encode(trainer.options), as: UTF8.self),
+            "training_seconds": String(Int(Date().timeIntervalSince(started))),
+            "validation": String(decoding: try JSONEncoder.sorted.encode(scores), as: UTF8.self),
+            "training_crops": String(training.count),
+            "validation_crops": String(validation.count),
+        ]
+        try ModelFile.save(network, temperature: temperature, extra: metadata, to: outURL)
+        TrainLog.stderr("wrote \(out) (temperature \(String(format: "%.3f", temperature)))")
+        print(String(decoding: try JSONEncoder.sorted.encode(scores), as: UTF8.self))
+    }
+}
