@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import Analysis
 import Tensor
+import CellModel
 
 @Suite struct AugmenterTests {
     /// A crop with structure: a pink disc with a purple core; prior = mask / 2.
@@ -70,5 +71,16 @@ import Tensor
         // Undo the geometry by comparing sorted values: photometric steps changed nothing.
         let diff = zip(out.data.sorted(), crop.data.sorted()).map { abs($0 - $1) }.max() ?? 1
         #expect(diff < 1e-6 && m!.sorted() == mask.sorted())
+    }
+}
+
+@Suite struct AugmenterTrainingSampleTests {
+    @Test func trainingSampleAugmentsLikeTheCrop() {
+        let (crop, mask) = AugmenterTests.sample()
+        var sample = TrainingSample(crop: crop.data, size: 128, classIndex: 1, mask: mask, dataset: "t", image: "x")
+        var r1 = RandomSource(seed: 77), r2 = RandomSource(seed: 77)
+        Augmenter().apply(&sample, rng: &r1)
+        let (out, m) = Augmenter().apply(crop, mask: mask, rng: &r2)
+        #expect(sample.crop == out.data && sample.mask == m && sample.classIndex == 1)
     }
 }
