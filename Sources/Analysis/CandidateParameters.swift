@@ -38,7 +38,7 @@ package struct CandidateParameters: Sendable, Equatable {
     package var relativeAreaFloor = 0.15
     /// Cytoplasm margin added around the nucleus box on every side, as a fraction of the
     /// nucleus equivalent diameter.
-    package var cytoplasmMarginFraction = 0.2
+    package var cytoplasmMarginFraction = 0.3
 
     package init() {}
 }
