@@ -40,7 +40,7 @@ package struct CandidateDetector: Sendable {
         if let s = pixelSpacing, s.x > 0, s.y > 0 {
             minArea = p.minComponentAreaMicrons2 / (s.x * s.y)
         } else {
-            minArea = max(4, p.minComponentFraction * Double(w * h))
+            minArea = max(4, p.minComponentFraction * Double(min(w * h, p.fieldPixels)))
         }
         let comps = ConnectedComponents(mask)
         let kept = comps.components.filter { Double($0.area) >= minArea }

@@ -10,9 +10,12 @@ package struct CandidateParameters: Sendable, Equatable {
     package var thresholdFloorFraction: Float = 0.35
     /// Absolute floor of the threshold (concentration units, OD ≈ 0.05): below it is noise.
     package var absoluteThresholdFloor: Float = 0.05
-    /// Minimum nucleus component area: this fraction of the image area when the pixel
-    /// spacing is unknown...
+    /// Minimum nucleus component area: this fraction of the image area (capped at
+    /// `fieldPixels`, so a large slide region is judged like one microscope field) when the
+    /// pixel spacing is unknown...
     package var minComponentFraction = 0.0005
+    /// The image area (pixels) of one typical field of view (640 x 480).
+    package var fieldPixels = 640 * 480
     /// ...or this many µm² when it is known.
     package var minComponentAreaMicrons2 = 4.0
     /// Two components belong to one nucleus when their gap is at most this fraction of the

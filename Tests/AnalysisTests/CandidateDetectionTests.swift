@@ -87,3 +87,10 @@ import CellModel
         #expect(throws: AnalysisError.self) { try FieldLocalizer().run(RGBRaster(width: 4, height: 4)) }
     }
 }
+
+@Suite struct SaliencyBenchmarkTests {
+    @Test func benchmarkFieldHasTheCellsItDraws() throws {
+        let m = try SaliencyBenchmark.measure(width: 640, height: 480, repeats: 1)
+        #expect(m.candidates == 3 && m.medianMilliseconds > 0 && m.megabytesPerSecond > 0)
+    }
+}
