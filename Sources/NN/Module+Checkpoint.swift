@@ -32,7 +32,9 @@ extension Module {
         var missing: [String] = [], mismatched: [String] = []
         var expected = Set<String>()
         for (name, tensor) in state {
-            precondition(expected.insert(name).inserted, "module lists \(name) twice")
+            // Not inside `precondition`: -Ounchecked release builds drop its argument entirely.
+            let isNew = expected.insert(name).inserted
+            precondition(isNew, "module lists \(name) twice")
             guard let entry = file.entry(name) else { missing.append(name); continue }
             if entry.shape != tensor.shape {
                 mismatched.append("\(name) (file \(entry.shape), model \(tensor.shape))")
