@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "CellModelTests", dependencies: ["CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CellModel", "ImageIO", "Tensor"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CellModel", "ImageIO", "Tensor", "TestSupport"]),
         .testTarget(name: "FolderWatchTests", dependencies: ["FolderWatch", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: [
             "Daemon", "JobQueue", "FolderWatch", "TestSupport",

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 @testable import Analysis
@@ -12,7 +13,7 @@ import ImageIO
 
     /// Writes `count` 120x120 single-cell images with masks; returns the folder.
     static func writeDataset(count: Int, classes: [String]) throws -> ScratchFolder {
-        let folder = try ScratchFolder()
+        let folder = try ScratchFolder(prefix: "analysis")
         var rows = ["image,mask,class"]
         for i in 0..<count {
             var smear = SyntheticSmear(width: 120, height: 120)

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 @testable import CellModel
@@ -59,7 +60,7 @@ import Testing
 
 @Suite struct DatasetLoadTests {
     @Test func goodAndBadRowsAreSeparatedWithFileAndLine() throws {
-        let f = try ScratchFolder()
+        let f = try ScratchFolder(prefix: "cellmodel")
         defer { f.remove() }
         for name in ["a.jpg", "b.jpg", "c.jpg", "d.jpg", "e.jpg", "f.jpg", "g.jpg"] { try f.write("img/" + name, "x") }
         try f.write("ann/a.xml", DatasetVOCTests.xml)
@@ -99,7 +100,7 @@ import Testing
 
     @Test func missingFolderAndMissingColumnsThrow() throws {
         #expect(throws: CellModelError.self) { try Dataset.load(directory: "/nonexistent/leuko") }
-        let f = try ScratchFolder()
+        let f = try ScratchFolder(prefix: "cellmodel")
         defer { f.remove() }
         try f.write("index.csv", "image,label\na.jpg,x\n")
         do {

@@ -2,31 +2,32 @@ import Foundation
 
 /// Where the real datasets live for tests: `../shared/datasets` beside the package root,
 /// located from this file (not the working directory). Nil when absent, so tests skip.
-enum SharedDatasets {
-    static let root: String? = {
+package enum SharedDatasets {
+    package static let root: String? = {
         let packageRoot = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let path = packageRoot.appendingPathComponent("../shared/datasets").standardizedFileURL.path
         return FileManager.default.fileExists(atPath: path + "/INDEX.md") ? path : nil
     }()
 
-    static var present: Bool { root != nil }
+    package static var present: Bool { root != nil }
 }
 
 /// A scratch folder under the system temporary directory, removed by `remove()`.
-struct ScratchFolder {
-    let path: String
+package struct ScratchFolder {
+    package let path: String
 
-    init() throws {
-        path = NSTemporaryDirectory() + "leuko-analysis-\(UUID().uuidString)"
+    /// A new empty folder named `leuko-PREFIX-UUID`.
+    package init(prefix: String = "test") throws {
+        path = NSTemporaryDirectory() + "leuko-\(prefix)-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
-    func write(_ relative: String, _ text: String) throws {
+    package func write(_ relative: String, _ text: String) throws {
         let url = URL(fileURLWithPath: path + "/" + relative)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url)
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    package func remove() { try? FileManager.default.removeItem(atPath: path) }
 }
