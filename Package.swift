@@ -56,10 +56,14 @@ let package = Package(
         // -Onone, and the test suite runs it on every dataset image.
         .target(name: "Analysis", dependencies: ["ImageIO", "CellModel", "Tensor"],
                 swiftSettings: fastMath + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(name: "Reporting", dependencies: [
+            "Analysis", "CellModel", "ImageIO",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(
             name: "leuko",
             dependencies: [
-                "ImageIO", "Tensor", "NN", "CellModel", "Analysis",
+                "ImageIO", "Tensor", "NN", "CellModel", "Analysis", "Reporting",
                 "JobQueue", "FolderWatch", "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -70,6 +74,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CellModel", "ImageIO", "Tensor", "TestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Analysis", "CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "FolderWatchTests", dependencies: ["FolderWatch", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: [
             "Daemon", "JobQueue", "FolderWatch", "TestSupport",
