@@ -15,7 +15,7 @@ package struct Configuration: Sendable, Equatable {
     /// The queue's SQLite file (`database`).
     package var database = "/var/lib/leuko/queue.sqlite"
     /// The model weights (`model`).
-    package var model = "/usr/local/share/leuko/model.safetensors"
+    package var model = "/usr/local/share/leuko/leuko-wbc-v1.safetensors"
     /// Concurrent analyses (`workers`).
     package var workers = 1
     /// Compute threads each worker uses (`threads_per_worker`).

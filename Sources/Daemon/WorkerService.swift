@@ -12,7 +12,8 @@ import ServiceLifecycle
 /// `shutdown_timeout_s` to finish and is then cancelled and handed back to the queue (its
 /// attempt not counted). A job whose lease is lost (the rescuer took it, an admin cancelled
 /// it) is abandoned and its result dropped. Inputs are checked before the processor runs:
-/// vanished, unreadable, not regular or larger than `max_file_mb` fail at once. After success
+/// redirected out of their inbox (`InputGuard`), vanished, unreadable, not regular or larger
+/// than `max_file_mb` fail at once. After success
 /// the report set gets its configured permissions and group (`ReportPermissions`).
 package struct WorkerService: Service, CustomStringConvertible {
     package let index: Int
@@ -143,6 +144,7 @@ package struct WorkerService: Service, CustomStringConvertible {
     /// Runs the checks and the processor; returns nil on success or the failure to record.
     private func attempt(_ job: Job, _ configuration: Configuration) async -> JobFailure? {
         let path = job.path
+        if let refusal = InputGuard.refusal(for: path, configuration) { return .permanent(refusal) }
         guard let stat = FileStat.read(path, followingLinks: true) else {
             return .permanent("input file vanished or cannot be examined: \(AdminOutput.oneLine(path))")
         }
@@ -165,6 +167,11 @@ package struct WorkerService: Service, CustomStringConvertible {
             try ReportPermissions(configuration).apply(to: outputDirectory, outbox: configuration.outbox)
             return nil
         } catch let error as DaemonError where error.code == .inputRejected {
+            // A file rewritten since it was queued (a writer that paused longer than settle_ms)
+            // may be complete now: retry rather than dead-letter it.
+            if let now = FileStat.read(path, followingLinks: true), now.size != job.size || now.mtimeNanoseconds != job.mtimeNanoseconds {
+                return .transient("\(error.message) (the file changed after it was queued, so it may have been incomplete)")
+            }
             return .permanent(error.message)
         } catch let error as DaemonError {
             return .transient(error.message)

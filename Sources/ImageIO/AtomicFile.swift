@@ -7,9 +7,9 @@ import Darwin
 /// Writes a file so that readers see either the old content or the complete new one: data
 /// goes to a hidden temporary beside the target (`.NAME.tmp-PID-N`), is fsync'ed, renamed
 /// over the target, and the directory is fsync'ed. On error the temporary is removed.
-enum AtomicFile {
+package enum AtomicFile {
     /// Writes `bytes` to `path` atomically.
-    static func write(_ bytes: [UInt8], to path: String) throws {
+    package static func write(_ bytes: [UInt8], to path: String) throws {
         try write(to: path) { fd, temporary in
             var done = 0
             try bytes.withUnsafeBytes { buffer in
@@ -27,7 +27,7 @@ enum AtomicFile {
 
     /// Opens a temporary, lets `body` fill it through the descriptor, then fsyncs and renames.
     /// `body` must not close the descriptor.
-    static func write(to path: String, _ body: (Int32, String) throws -> Void) throws {
+    package static func write(to path: String, _ body: (Int32, String) throws -> Void) throws {
         let temporary = temporaryPath(for: path)
         // Read-write: libtiff reads back earlier directories when it links a new page.
         let fd = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -51,7 +51,7 @@ enum AtomicFile {
     }
 
     /// Renames a finished temporary over `path` and fsyncs the directory.
-    static func commit(_ temporary: String, to path: String) throws {
+    package static func commit(_ temporary: String, to path: String) throws {
         if rename(temporary, path) != 0 {
             let code = errno
             unlink(temporary)
@@ -65,7 +65,7 @@ enum AtomicFile {
         }
     }
 
-    static func temporaryPath(for path: String) -> String {
+    package static func temporaryPath(for path: String) -> String {
         let dir = directory(of: path)
         let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
         return "\(dir)/.\(name).tmp-\(getpid())-\(counter.next())-\(UInt32.random(in: 0...UInt32.max))"

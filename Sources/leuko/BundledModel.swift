@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 
 /// Where the bundled weights are: `--weights` when given, else `$LEUKO_MODEL`, else
-/// `Models/leuko-wbc-v1.safetensors` beside the executable's package (a source checkout) or
-/// under `/usr/local/share/leuko/` (an installed copy).
+/// `Models/leuko-wbc-v1.safetensors` beside the executable's package (a source checkout), or
+/// `PREFIX/share/leuko/` for an executable installed as `PREFIX/bin/leuko` (`make install`), or
+/// under `/usr/local/share/leuko/`.
 enum BundledModel {
     static let fileName = "leuko-wbc-v1.safetensors"
 
@@ -17,6 +18,8 @@ enum BundledModel {
             candidates.append(directory.appendingPathComponent("Models").appendingPathComponent(fileName))
             directory = directory.deletingLastPathComponent()
         }
+        candidates.append(executable.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("share/leuko").appendingPathComponent(fileName))
         candidates.append(URL(fileURLWithPath: "/usr/local/share/leuko").appendingPathComponent(fileName))
         candidates.append(URL(fileURLWithPath: "Models").appendingPathComponent(fileName))
         if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) { return found }

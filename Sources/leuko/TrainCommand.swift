@@ -43,6 +43,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Ablation: classification head only.") var classifyOnly = false
     @Flag(help: "Ablation: segmentation head only.") var segmentOnly = false
     @Flag(help: "No augmentation.") var noAugment = false
+    @Option(help: "Augmentation when on: 'full' (Augmenter: dihedral turns, rotations up to 15 degrees, scale jitter 10 %, HED stain jitter, blur, noise) or 'basic' (CropAugmentation: dihedral turns, stain jitter, gamma, noise).")
+    var augmentation: AugmentationKind = .full
 
     func validate() throws {
         guard !(classifyOnly && segmentOnly) else { throw ValidationError("--classify-only and --segment-only exclude each other") }
@@ -105,7 +107,7 @@ struct TrainCommand: ParsableCommand {
         guard !training.isEmpty else { throw TrainingError.noTrainingData("no labelled crops in \(dataDirectories)") }
         let options = try trainingOptions()
         let trainer = Trainer(options: options, training: training, validation: validation,
-                              augment: { sample, rng in CropAugmentation().apply(&sample, rng: &rng) })
+                              augment: augmentation.function)
         let outURL = URL(fileURLWithPath: out)
         let resumeURL = URL(fileURLWithPath: out + ".resume")
         if resume { try ResumableCheckpoint.restore(trainer, from: resumeURL) }
@@ -138,5 +140,20 @@ struct TrainCommand: ParsableCommand {
         try ModelFile.save(network, temperature: temperature, extra: metadata, to: outURL)
         TrainLog.stderr("wrote \(out) (temperature \(String(format: "%.3f", temperature)))")
         print(String(decoding: try JSONEncoder.sorted.encode(scores), as: UTF8.self))
+    }
+}
+
+/// Which augmentation `leuko train` applies to training crops.
+enum AugmentationKind: String, ExpressibleByArgument, CaseIterable {
+    case full, basic
+
+    var function: Trainer.Augment {
+        switch self {
+        case .full:
+            let augmenter = Augmenter()
+            return { sample, rng in augmenter.apply(&sample, rng: &rng) }
+        case .basic:
+            return { sample, rng in CropAugmentation().apply(&sample, rng: &rng) }
+        }
     }
 }

@@ -56,6 +56,19 @@ import FolderWatch
         #expect(failed[1].lastError?.contains("too large: 1048577 bytes, limit 1 MiB (max_file_mb)") == true)
     }
 
+    @Test func aRejectedInputThatChangedSinceItWasQueuedIsRetriedNotDeadLettered() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let path = base + "/in/corrupt-growing.tif"  // FakeProcessor rejects "corrupt*" names
+        try Data(count: 10).write(to: URL(fileURLWithPath: path))
+        let queue = try await runDaemon("max_attempts = 3\nbackoff_base_s = 600", until: { try await $0.counts().retrying == 1 }) { queue in
+            // Queued when it was 4 bytes long (the writer then paused past settle_ms).
+            try await queue.enqueue(JobInput(path: path, size: 4, mtimeNanoseconds: 1))
+        }
+        let job = try #require(try await queue.list().first { $0.size == 4 })
+        #expect(job.state == .retrying && job.attempt == 1)
+        #expect(job.lastError?.contains("changed after it was queued") == true, "\(job.lastError ?? "")")
+    }
+
     @Test func aFileQueuedByHandFromElsewhereReportsUnderManual() async throws {
         defer { try? FileManager.default.removeItem(atPath: base) }
         let path = base + "/elsewhere/by-hand.png"
