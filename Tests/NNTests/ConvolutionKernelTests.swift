@@ -20,12 +20,30 @@ import TestSupport
         ConvGeometry(batch: 2, inChannels: 3, height: 4, width: 4, outChannels: 3, kernel: 3, padding: 3, groups: 3),
         ConvGeometry(batch: 1, inChannels: 2, height: 3, width: 3, outChannels: 2, kernel: 3, groups: 2),
         ConvGeometry(batch: 2, inChannels: 4, height: 5, width: 40, outChannels: 4, kernel: 3, padding: 1, groups: 4),
-    ] + [1, 2, 9, 10, 11, 17, 26].map { width in
+    ] + bandedGeometries + [1, 2, 9, 10, 11, 17, 26].map { width in
         // The specialised 3x3 "same" depthwise kernel around its vector-width edge cases.
         ConvGeometry(batch: 2, inChannels: 3, height: 4, width: width, outChannels: 3, kernel: 3, padding: 1, groups: 3)
     } + [
         ConvGeometry(batch: 2, inChannels: 3, height: 1, width: 12, outChannels: 3, kernel: 3, padding: 1, groups: 3),
     ]
+
+    /// Geometries whose im2col runs in several bands of output rows (`GEMMConvolution.bandRows`),
+    /// with a partial last band, one image split over threads (batch 1), stride, dilation and
+    /// groups, and a strided 1x1 (im2col without padding).
+    static let bandedGeometries: [ConvGeometry] = [
+        ConvGeometry(batch: 3, inChannels: 6, height: 20, width: 48, outChannels: 5, kernel: 3, padding: 1),
+        ConvGeometry(batch: 1, inChannels: 4, height: 17, width: 64, outChannels: 8, kernel: 3, padding: 1),
+        ConvGeometry(batch: 2, inChannels: 4, height: 28, width: 90, outChannels: 6, kernel: 3, stride: 2, padding: 1),
+        ConvGeometry(batch: 2, inChannels: 8, height: 21, width: 33, outChannels: 8, kernel: 3, padding: 2, dilation: 2, groups: 2),
+        ConvGeometry(batch: 2, inChannels: 6, height: 22, width: 70, outChannels: 4, kernel: 1, stride: 2),
+    ]
+
+    @Test(arguments: bandedGeometries)
+    func bandedGeometriesRunInSeveralBands(g: ConvGeometry) {
+        let rows = GEMMConvolution.bandRows(g)
+        #expect(rows < g.outHeight, "\(g): one band of \(rows) rows covers all \(g.outHeight)")
+        #expect(g.outHeight % rows != 0, "\(g): no partial last band")
+    }
 
     private func close(_ a: Tensor, _ b: Tensor, _ label: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(a.shape == b.shape, "\(label) shape", sourceLocation: sourceLocation)
