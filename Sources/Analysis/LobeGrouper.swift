@@ -9,8 +9,13 @@
 struct LobeGrouper {
     let gapFraction: Double
 
-    /// Group index (0-based, dense) for each piece.
-    func groups(_ pieces: [[Int]], family: [Int], width w: Int, height h: Int) -> [Int] {
+    /// Group index (0-based, dense) for each piece. With `bridges` (per-pixel component labels
+    /// of a lower threshold, 0 = none), pieces that lie in one bridge component also join:
+    /// lobes whose connecting strands are fainter than the threshold but clearly stained.
+    /// A bridge joins its pieces only when its area is at most `maxBridgeAreaRatio` x their
+    /// summed area (a nucleus with faint strands, not a stained region spanning two cells).
+    func groups(_ pieces: [[Int]], family: [Int], width w: Int, height h: Int,
+                bridges: ConnectedComponents? = nil, maxBridgeAreaRatio: Double = .infinity) -> [Int] {
         var parent = Array(0..<pieces.count)
         func find(_ i: Int) -> Int { var i = i; while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }; return i }
         var members = pieces.indices.map { Set([family[$0]]) }
@@ -36,6 +41,18 @@ struct LobeGrouper {
                     let i = y * w + x
                     if owner[i] < 0 { owner[i] = Int32(k) } else if Int(owner[i]) != k { union(Int(owner[i]), k) }
                 }
+            }
+        }
+        if let bridges {
+            var piecesInBridge: [Int32: [Int]] = [:]
+            for (k, piece) in pieces.enumerated() {
+                for label in Set(piece.map { bridges.labels[$0] }) where label > 0 { piecesInBridge[label, default: []].append(k) }
+            }
+            for (label, members) in piecesInBridge where members.count > 1 {
+                let bridgeArea = bridges.components[Int(label) - 1].area
+                let pieceArea = members.map { pieces[$0].count }.reduce(0, +)
+                guard Double(bridgeArea) <= maxBridgeAreaRatio * Double(pieceArea) else { continue }
+                for k in members.dropFirst() { union(members[0], k) }
             }
         }
         var ids: [Int: Int] = [:]

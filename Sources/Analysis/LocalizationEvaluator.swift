@@ -15,7 +15,8 @@ package struct LocalizationEvaluator: Sendable {
 
     package init() {}
 
-    package func evaluate(_ dataset: Dataset, split: DatasetSplit?) throws -> LocalizationReport {
+    /// With `details`, box datasets also list each image's missed boxes and false positives.
+    package func evaluate(_ dataset: Dataset, split: DatasetSplit?, details: Bool = false) throws -> LocalizationReport {
         let records = split.map { dataset.records(in: $0) } ?? dataset.records
         guard !records.isEmpty else {
             throw AnalysisError(.badDataset, "\(dataset.directory): no images in split \(split?.rawValue ?? "all")")
@@ -23,17 +24,30 @@ package struct LocalizationEvaluator: Sendable {
         var report = LocalizationReport(dataset: dataset.name, split: split?.rawValue ?? "all", images: records.count)
         if dataset.hasAnnotations {
             var matched = 0, missed = 0, fp = 0
+            var errors: [LocalizationReport.ImageErrors] = []
             for r in records {
                 let result = try localizer.run(path: r.imagePath)
-                let m = BoxMatcher.match(truth: r.wbcBoxes, found: result.candidates.map(\.box), minIoU: 0.5)
+                let found = result.candidates.map(\.box)
+                let m = BoxMatcher.match(truth: r.wbcBoxes, found: found, minIoU: 0.5)
                 matched += m.matched; missed += m.missed; fp += m.falsePositives
+                if details && (m.missed > 0 || m.falsePositives > 0) {
+                    let pairs = BoxMatcher.pairs(truth: r.wbcBoxes, found: found, minIoU: 0.5)
+                    let misses = r.wbcBoxes.indices.filter { i in !pairs.contains { $0.truth == i } }.map { i in
+                        LocalizationReport.ImageErrors.Miss(box: r.wbcBoxes[i],
+                                                            bestIoU: found.map { r.wbcBoxes[i].iou($0) }.max() ?? 0)
+                    }
+                    let extra = found.indices.filter { j in !pairs.contains { $0.found == j } }.map { found[$0] }
+                    errors.append(.init(image: r.image, missed: misses, falsePositives: extra))
+                }
             }
+            if details { report.errors = errors }
             report.matched = matched; report.missed = missed; report.falsePositives = fp
             report.recall = matched + missed > 0 ? Double(matched) / Double(matched + missed) : nil
             report.precision = matched + fp > 0 ? Double(matched) / Double(matched + fp) : nil
             return report
         }
         var located = 0
+        var errors: [LocalizationReport.ImageErrors] = []
         var priorIoUs: [Double] = [], ratios: [Double] = []
         for r in records {
             let result = try localizer.run(path: r.imagePath)
@@ -49,11 +63,17 @@ package struct LocalizationEvaluator: Sendable {
                 if let k = chosen {
                     let region = BinaryMask(width: result.width, height: result.height,
                                             bits: result.cellLabels.map { $0 == Int32(k + 1) })
-                    if region.iou(cell) >= 0.5 { located += 1 }
+                    let iou = region.iou(cell)
+                    if iou >= 0.5 { located += 1 } else if details {
+                        errors.append(.init(image: r.image, cellIoU: iou, candidates: result.candidates.count,
+                                            missed: [], falsePositives: []))
+                    }
                     if area > 0 {
                         let trueDiameter = (4 * Double(area) / Double.pi).squareRoot()
                         ratios.append(CropGeometry(candidate: result.candidates[k]).side / trueDiameter)
                     }
+                } else if details {
+                    errors.append(.init(image: r.image, cellIoU: 0, candidates: 0, missed: [], falsePositives: []))
                 }
             } else if let k = chosen {
                 let b = result.candidates[k].box
@@ -61,6 +81,7 @@ package struct LocalizationEvaluator: Sendable {
                 if b.x0 <= cx, cx <= b.x1, b.y0 <= cy, cy <= b.y1 { located += 1 }
             }
         }
+        if details { report.errors = errors }
         report.locatedRate = Double(located) / Double(records.count)
         report.locatedBy = dataset.hasMasks ? "mask_iou" : "centre"
         if !priorIoUs.isEmpty { report.priorIoU = priorIoUs.reduce(0, +) / Double(priorIoUs.count) }
@@ -89,6 +110,12 @@ package enum SingleCellChoice {
 package enum BoxMatcher {
     package static func match(truth: [BoundingBox], found: [BoundingBox], minIoU: Double)
         -> (matched: Int, missed: Int, falsePositives: Int) {
+        let matchedPairs = pairs(truth: truth, found: found, minIoU: minIoU)
+        return (matchedPairs.count, truth.count - matchedPairs.count, found.count - matchedPairs.count)
+    }
+
+    /// The matched (truth index, found index) pairs.
+    package static func pairs(truth: [BoundingBox], found: [BoundingBox], minIoU: Double) -> [(truth: Int, found: Int)] {
         var pairs: [(Double, Int, Int)] = []
         for (i, t) in truth.enumerated() {
             for (j, f) in found.enumerated() {
@@ -98,7 +125,10 @@ package enum BoxMatcher {
         }
         pairs.sort { $0.0 > $1.0 }
         var usedT = Set<Int>(), usedF = Set<Int>()
-        for (_, i, j) in pairs where !usedT.contains(i) && !usedF.contains(j) { usedT.insert(i); usedF.insert(j) }
-        return (usedT.count, truth.count - usedT.count, found.count - usedF.count)
+        var result: [(truth: Int, found: Int)] = []
+        for (_, i, j) in pairs where !usedT.contains(i) && !usedF.contains(j) {
+            usedT.insert(i); usedF.insert(j); result.append((i, j))
+        }
+        return result
     }
 }

@@ -1,3 +1,5 @@
+import CellModel
+
 /// Localisation quality of one dataset, as `leuko localize-eval` prints it.
 ///
 /// Keys (issue 4): `images` always; box datasets (Pascal-VOC WBC boxes) add `recall`,
@@ -21,6 +23,35 @@ package struct LocalizationReport: Sendable, Codable, Equatable {
     package var priorIoU: Double?
     package var scaleRatioMean: Double?
     package var scaleRatioStd: Double?
+    /// Box datasets: every image with a missed WBC box or a false positive, for diagnosis
+    /// (`leuko localize-eval --details`); nil otherwise.
+    package var errors: [ImageErrors]?
+
+    /// The localisation errors in one image of a box dataset.
+    package struct ImageErrors: Sendable, Codable, Equatable {
+        package var image: String
+        /// Mask datasets: the IoU of the chosen candidate's cell region with the true cell
+        /// (0 when there was no candidate), for an image that was not located.
+        package var cellIoU: Double? = nil
+        /// Number of candidates found in the image.
+        package var candidates: Int? = nil
+        /// WBC boxes no candidate matched, each with the best IoU any candidate reached.
+        package var missed: [Miss]
+        /// Candidate boxes that matched no WBC box.
+        package var falsePositives: [BoundingBox]
+
+        package struct Miss: Sendable, Codable, Equatable {
+            package var box: BoundingBox
+            package var bestIoU: Double
+            enum CodingKeys: String, CodingKey { case box, bestIoU = "best_iou" }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case image, missed, candidates
+            case cellIoU = "cell_iou"
+            case falsePositives = "false_positives"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case dataset, split, images, recall, precision, matched, missed
@@ -30,6 +61,7 @@ package struct LocalizationReport: Sendable, Codable, Equatable {
         case priorIoU = "prior_iou"
         case scaleRatioMean = "scale_ratio_mean"
         case scaleRatioStd = "scale_ratio_std"
+        case errors
     }
 
     package init(dataset: String, split: String, images: Int) {

@@ -37,7 +37,7 @@ struct HTMLReport {
         html += sourceSection(summary)
         html += differentialSection(summary)
         if let overlay {
-            html += "<h2>Overlay</h2>\n<figure><img class=\"overlay\" src=\"\(e(overlay))\" alt=\"cells outlined and numbered on the image\">"
+            html += "<h2>Overlay</h2>\n<figure><a href=\"\(e(overlay))\"><img class=\"overlay\" src=\"\(e(overlay))\" alt=\"cells outlined and numbered on the image\"></a>"
             if abs(analysis.overlayScale - 1) > 1e-9 {
                 html += "<figcaption>Downsampled to \(e(String(format: "%.3g", analysis.overlayScale * 100))) % of full resolution.</figcaption>"
             }
@@ -137,11 +137,11 @@ struct HTMLReport {
     tr.total td{font-weight:bold;border-top:2px solid #888}
     .swatch{display:inline-block;width:0.9em;height:0.9em;margin-right:0.4em;vertical-align:middle;border:1px solid #666}
     .flagged strong{color:#a40}
-    img.overlay{max-width:100%;border:1px solid #999}
+    img.overlay{max-width:100%;min-width:min(100%,600px);border:1px solid #999}
     .gallery{display:flex;flex-wrap:wrap;gap:10px}
     .card{border:3px solid;padding:4px;font-size:0.85em;width:400px}
     .card.flagged{background:#fff4e0}
-    .card img{display:block;max-width:100%;image-rendering:pixelated}
+    .card img{display:block;width:100%;image-rendering:pixelated}
     .flag{display:inline-block;background:#a40;color:#fff;padding:0 4px;margin:2px 2px 0 0;border-radius:3px}
     """
 }

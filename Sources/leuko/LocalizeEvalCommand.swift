@@ -14,20 +14,35 @@ struct LocalizeEvalCommand: ParsableCommand {
     @Option(help: "Dataset folder (with index.csv).")
     var data: String
 
-    @Option(help: "Which images: 'val' (the hash-based validation split) or 'all'.")
+    @Option(help: "Which images: 'val' (the hash-based validation split), 'train' (the rest) or 'all'.")
     var split: String = "val"
 
     @Option(help: "Also write the JSON to this file.")
     var json: String?
 
+    @Flag(help: "Box datasets: also list each image's missed boxes (with the best IoU reached) and false positives.")
+    var details = false
+
+    @Option(help: ArgumentHelp("Override CandidateParameters.lobeBridgeFraction (tuning).", visibility: .hidden))
+    var lobeBridgeFraction: Float?
+
+    @Option(help: ArgumentHelp("Override CandidateParameters.maxBridgeAreaRatio (tuning).", visibility: .hidden))
+    var maxBridgeAreaRatio: Double?
+
     func validate() throws {
-        guard ["val", "all"].contains(split) else { throw ValidationError("--split must be 'val' or 'all', got '\(split)'") }
+        guard ["val", "train", "all"].contains(split) else {
+            throw ValidationError("--split must be 'val', 'train' or 'all', got '\(split)'")
+        }
     }
 
     func run() throws {
         let dataset = try Dataset.load(directory: data)
         for p in dataset.problems { FileHandle.standardError.write(Data("skipped bad row: \(p)\n".utf8)) }
-        let report = try LocalizationEvaluator().evaluate(dataset, split: split == "val" ? .validation : nil)
+        var evaluator = LocalizationEvaluator()
+        if let maxBridgeAreaRatio { evaluator.localizer.detector.parameters.maxBridgeAreaRatio = maxBridgeAreaRatio }
+        if let lobeBridgeFraction { evaluator.localizer.detector.parameters.lobeBridgeFraction = lobeBridgeFraction }
+        let chosen: DatasetSplit? = split == "val" ? .validation : (split == "train" ? .train : nil)
+        let report = try evaluator.evaluate(dataset, split: chosen, details: details)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let bytes = try encoder.encode(report)

@@ -48,6 +48,24 @@ import CellModel
         #expect(r.candidates.allSatisfy { c in [90.0, 146.0].contains { abs(c.box.centerX - $0) < 4 } })
     }
 
+    @Test func faintStrandJoinsLobesOnlyWithBridging() throws {
+        // Two lobes 40 px apart (too far for the gap rule) joined by a faintly stained strand.
+        let img = Self.field { s in
+            s.disc(x: 120, y: 100, r: 34, nucleus: 0.08, counter: 0.08, replace: true)   // cytoplasm
+            for x in stride(from: 104.0, through: 136.0, by: 2) {
+                s.disc(x: x, y: 100, r: 2.5, nucleus: 0.3, counter: 0.05, replace: true)  // strand
+            }
+            for x in [100.0, 140.0] { s.disc(x: x, y: 100, r: 8, nucleus: 0.9, counter: 0.05, replace: true) }
+        }
+        #expect(try FieldLocalizer().run(img).candidates.count == 2)
+        var bridged = FieldLocalizer()
+        bridged.detector.parameters.lobeBridgeFraction = 0.2
+        bridged.detector.parameters.maxBridgeAreaRatio = 5
+        let r = try bridged.run(img)
+        #expect(r.candidates.count == 1, "\(r.candidates)")
+        #expect(r.candidates.first.map { $0.nucleusBox.x0 <= 93 && $0.nucleusBox.x1 >= 147 } == true)
+    }
+
     @Test func touchingNucleiSplitWhenEnabled() {
         // One component shaped like two overlapping discs (centres 34 px apart, radius 18).
         var mask = BinaryMask(width: 100, height: 60)
