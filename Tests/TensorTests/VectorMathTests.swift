@@ -19,6 +19,22 @@ import Tensor
         #expect(Vector.scalarExp(-200) >= 0 && Vector.scalarExp(200).isFinite)
     }
 
+    /// The clamp and the exponent bits at the ends of the range: 2^n for n = -126 ... 127
+    /// must come out as normal floats matching libm, and inputs beyond the clamp give the
+    /// clamp's value.
+    @Test func vectorExpAtTheClampBounds() {
+        let inside = SIMD8<Float>(-87.3, -87.0, -86.5, -0.1, 0, 0.1, 88.0, 88.3)
+        let lanes = Vector.exp8(inside)
+        for lane in 0..<8 {
+            let reference = Foundation.exp(Double(inside[lane]))
+            #expect(lanes[lane].isNormal, "exp(\(inside[lane])) = \(lanes[lane])")
+            #expect(abs(Double(lanes[lane]) - reference) / reference < 5e-7, "exp(\(inside[lane])) = \(lanes[lane])")
+        }
+        let beyond = Vector.exp8(SIMD8(-1000, -88, -87.31, 88.31, 89, 1000, .infinity, -.infinity))
+        let bounds = Vector.exp8(SIMD8(-87.3, -87.3, -87.3, 88.3, 88.3, 88.3, 88.3, -87.3))
+        #expect(beyond == bounds)
+    }
+
     @Test func siluAndSigmoidKernelsMatchTheScalarDefinition() {
         var rng = RandomSource(seed: 11)
         let count = 1003   // not a multiple of 8: exercises the scalar tail
