@@ -31,9 +31,11 @@ package struct EvaluationReport: Encodable {
     package var nucleusDice: Double?
     package var cytoplasmIoU: Double?
     package var failures: [String] = []
+    /// Box datasets: how the whole analyzer finds the annotated WBCs (`DetectionReport`).
+    package var detection: DetectionReport?
 
     enum CodingKeys: String, CodingKey {
-        case dataset, images, skipped, accuracy, confusion, ece, failures
+        case dataset, images, skipped, accuracy, confusion, ece, failures, detection
         case macroF1 = "macro_f1", perClass = "per_class", restrictedToWBCTypes = "restricted_to_wbc_types"
         case cellIoU = "cell_iou", cellDice = "cell_dice", nucleusIoU = "nucleus_iou", nucleusDice = "nucleus_dice"
         case cytoplasmIoU = "cytoplasm_iou"

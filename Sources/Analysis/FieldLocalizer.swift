@@ -40,22 +40,35 @@ package struct FieldLocalizer: Sendable {
 
     /// Runs the pipeline on a raster. Throws for an image smaller than 8 x 8.
     package func run(_ image: RGBRaster) throws -> Result {
+        var timer = StageTimer()
+        return try run(image, timer: &timer)
+    }
+
+    /// Runs the pipeline, adding the time of its stages ("normalize", "candidates",
+    /// "saliency") to `timer`.
+    package func run(_ image: RGBRaster, timer: inout StageTimer) throws -> Result {
         guard image.width >= 8, image.height >= 8 else {
             throw AnalysisError(.unsupportedImage, "image is \(image.width)x\(image.height); need at least 8x8")
         }
-        let n = normalizer.normalizeWithConcentrations(image)
+        let n = timer.time("normalize") { normalizer.normalizeWithConcentrations(image) }
         let (normalized, estimate, conc) = (n.image, n.estimate, n.nucleus)
-        let smooth = GaussianBlur.apply(conc, sigma: detector.parameters.smoothingSigma)
-        let found = detector.detect(smooth, pixelSpacing: image.pixelSpacing)
-        let (halo, labels) = cellRegions(found, width: image.width, height: image.height)
-        var combined = FloatPlane(width: image.width, height: image.height)
-        let t = found.threshold
-        for i in 0..<combined.values.count {
-            let n = min(1, max(0, (smooth.values[i] - t / 2) / t))
-            combined.values[i] = max(n, halo[i])
+        let (smooth, found) = timer.time("candidates") {
+            let smooth = GaussianBlur.apply(conc, sigma: detector.parameters.smoothingSigma)
+            return (smooth, detector.detect(smooth, pixelSpacing: image.pixelSpacing))
         }
-        var prior = GaussianBlur.apply(combined, sigma: 1)
-        for i in 0..<prior.values.count { prior.values[i] = min(1, max(0, prior.values[i])) }
+        let (prior, labels) = timer.time("saliency") {
+            let (halo, labels) = cellRegions(found, width: image.width, height: image.height)
+            var combined = FloatPlane(width: image.width, height: image.height)
+            let t = found.threshold
+            for i in 0..<combined.values.count {
+                let n = min(1, max(0, (smooth.values[i] - t / 2) / t))
+                combined.values[i] = max(n, halo[i])
+            }
+            var prior = GaussianBlur.apply(combined, sigma: 1)
+            for i in 0..<prior.values.count { prior.values[i] = min(1, max(0, prior.values[i])) }
+            return (prior, labels)
+        }
+        let t = found.threshold
         return Result(normalized: normalized, prior: prior, nucleusConcentration: smooth, stains: estimate,
                       threshold: t, candidates: found.candidates, cellLabels: labels)
     }

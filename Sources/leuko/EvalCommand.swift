@@ -8,7 +8,7 @@ import Tensor
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate weights on a dataset folder (index.csv layout): accuracy, macro-F1, per class, confusion, ECE, mask IoU/Dice."
+        abstract: "Evaluate weights on a dataset folder (index.csv layout): accuracy, macro-F1, per class, confusion, ECE, mask IoU/Dice; on box datasets also WBC detection (recall, precision at IoU >= 0.5, type accuracy)."
     )
 
     @Option(help: "Dataset folder.") var data: String
@@ -28,8 +28,16 @@ struct EvalCommand: ParsableCommand {
         case "validation": records = dataset.records(in: .validation)
         default: throw ValidationError("--split must be all, train or validation")
         }
-        let report = try DatasetEvaluator(predictor: CropPredictor(network: model.network, temperature: model.temperature))
+        var report = try DatasetEvaluator(predictor: CropPredictor(network: model.network, temperature: model.temperature))
             .evaluate(dataset, records: records)
+        if dataset.hasAnnotations {
+            // Box datasets: detection by the whole per-image pipeline, as `leuko analyze` runs it.
+            var settings = AnalyzerSettings()
+            settings.threads = threads
+            settings.keepCellImages = false
+            let analyzer = try ImageAnalyzer(model: model, settings: settings, softwareVersion: Leuko.version)
+            report.detection = DetectionEvaluator(analyzer: analyzer).evaluate(records)
+        }
         let encoder = JSONEncoder.sorted
         encoder.outputFormatting.insert(.prettyPrinted)
         let text = String(decoding: try encoder.encode(report), as: UTF8.self)

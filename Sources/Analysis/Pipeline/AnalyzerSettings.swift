@@ -1,0 +1,67 @@
+/// The knobs of `ImageAnalyzer`, with defaults that suit 640x480 smear fields and whole
+/// slides alike.
+///
+/// Probabilities and shares are in [0, 1]; lengths in image pixels; memory in bytes.
+package struct AnalyzerSettings: Sendable, Equatable {
+    /// A cell whose calibrated probability is below this is flagged `low_confidence`.
+    package var lowConfidence = 0.6
+    /// A cell whose saliency-consistency (Grad-CAM mass inside its mask) is below this is
+    /// flagged `low_consistency`.
+    package var lowConsistency = 0.5
+    /// Two cells whose masks share at least this fraction of the smaller mask are one cell
+    /// seen twice (overlapping crops, tile seams): only the more probable is kept.
+    package var duplicateOverlap = 0.5
+    /// Two different cells whose masks share at least this fraction of the smaller mask are
+    /// both flagged `overlapping`.
+    package var overlapFlag = 0.03
+    /// A candidate whose network mask covers less than this fraction of the disc its
+    /// localisation estimated is "empty": the network sees no cell there (`not_a_wbc`), and
+    /// the localisation's region stands in for the mask.
+    package var emptyMaskFraction = 0.15
+    /// Douglas-Peucker tolerance for contours, in image pixels.
+    package var contourTolerance = 0.75
+    /// Crops per network batch.
+    package var batchSize = 16
+    /// Threads for the network and tile processing (0: all cores).
+    package var threads = 0
+    /// Keep each cell's crop, mask and Grad-CAM for the gallery (`cells/NNN.png`).
+    package var keepCellImages = true
+
+    /// Memory ceiling for one analysis (decoded tiles, working planes, overlay, cell images).
+    /// Tile size is chosen to fit it; a ceiling too small for the smallest tile is an error.
+    package var memoryLimitBytes = 2 << 30
+    /// Largest tile core side (pixels); an image that fits one core plus margins is analysed
+    /// whole.
+    package var maxTileSize = 2048
+    /// Overlap margin around each tile core, bigger than a cell's crop half-side (1.75 x a
+    /// cell diameter of up to ~140 px at BCCD-like magnification, / 2, with room to spare).
+    package var tileMargin = 256
+    /// A cell whose centre lies within this many pixels outside a tile's core is still taken
+    /// from that tile (localisation differs slightly between overlapping tiles); the duplicate
+    /// merge then keeps one copy.
+    package var seamSlack = 16
+    /// The overlay base of a tiled image is downsampled so its longer side is at most this.
+    package var overlayMaxSide = 2048
+
+    package init() {}
+
+    /// Checks every value's range; throws `invalidParameter` naming the first bad one.
+    package func validate() throws {
+        func check(_ ok: Bool, _ what: String) throws {
+            if !ok { throw AnalysisError(.invalidParameter, what) }
+        }
+        try check((0...1).contains(lowConfidence), "low-confidence threshold must be in [0, 1]")
+        try check((0...1).contains(lowConsistency), "low-consistency threshold must be in [0, 1]")
+        try check(duplicateOverlap > 0 && duplicateOverlap <= 1, "duplicate overlap must be in (0, 1]")
+        try check(overlapFlag > 0 && overlapFlag <= 1, "overlap flag fraction must be in (0, 1]")
+        try check((0...1).contains(emptyMaskFraction), "empty-mask fraction must be in [0, 1]")
+        try check(contourTolerance >= 0, "contour tolerance must not be negative")
+        try check(batchSize > 0, "batch size must be positive")
+        try check(threads >= 0, "threads must not be negative")
+        try check(maxTileSize >= 256, "tile size must be at least 256")
+        try check(tileMargin >= 32, "tile margin must be at least 32")
+        try check(seamSlack >= 0 && seamSlack < tileMargin / 2, "seam slack must be in [0, margin/2)")
+        try check(overlayMaxSide >= 64, "overlay side must be at least 64")
+        try check(memoryLimitBytes > 0, "memory limit must be positive")
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import ImageIO
+import Tensor
+
+extension ImageAnalyzer {
+    /// Decodes and analyses the file in the pieces of a `TilePlan`: one piece for a field,
+    /// tiles with overlap margins for a large image, each tile's memory freed before the next.
+    /// Blank tiles (glass only, `TileScreen`) are decoded but not analysed.
+    func detect(path: String, info: ImageInfo, timer: inout StageTimer,
+                progress: (@Sendable (AnalysisProgress) -> Void)?, clock: UInt64) throws -> Detection {
+        let plan = try plan(for: info)
+        let cellImageBudget = settings.memoryLimitBytes / 8
+        if plan.isSingleTile {
+            let image = try timer.time("decode") { try read { try ImageReader.read(path) } }
+            let raster = timer.time("decode") { RGBRaster(image: image) }
+            let cells = try cells(in: raster, originX: 0, originY: 0, imageWidth: raster.width, imageHeight: raster.height,
+                                  claim: nil, timer: &timer)
+            return Detection(cells: cells, overlayBase: raster, overlayScale: 1)
+        }
+        // Formats without random access are decoded once and cut in memory.
+        let whole: Image? = info.format == .tiff ? nil : try timer.time("decode") { try read { try ImageReader.read(path) } }
+        let run = TileRun(tiles: plan.tiles.count, overlay: OverlayAccumulator(
+            imageWidth: info.width, imageHeight: info.height, maxSide: settings.overlayMaxSide),
+            cellImageBudget: settings.memoryLimitBytes / 8)
+        let threads = Parallel.threadCount
+        let workers = max(1, min(tileWorkers, plan.tiles.count))
+        // One worker runs on the calling thread (it sees the task's cancellation and tells the
+        // others through `run`); the task-local thread count is passed on explicitly.
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            Parallel.withThreads(threads) {
+                var local = StageTimer()
+                while let index = run.next() {
+                    if Task.isCancelled { run.fail(AnalysisError(.cancelled, "the analysis of \(path) was cancelled")); break }
+                    do {
+                        let tile = plan.tiles[index]
+                        let found = try analyzeTile(tile, path: path, whole: whole, info: info, run: run, timer: &local)
+                        run.finish(found, clock: clock, progress: progress)
+                    } catch {
+                        run.fail(error)
+                    }
+                }
+                run.addTimes(local)
+            }
+        }
+        if let error = run.error { throw error }
+        timer.add(run.timer)
+        let overlay = run.overlay
+        let cells = run.cells
+        let base = timer.time("overlay") { overlay.raster() }
+        return Detection(cells: cells, overlayBase: base, overlayScale: overlay.scale)
+    }
+
+    /// How an image of `info`'s size is cut under the memory ceiling.
+    package func plan(for info: ImageInfo) throws -> TilePlan {
+        let decoded = info.format == .tiff ? 0 : info.width * info.height * info.channels * info.bitDepth / 8
+        return try plan(width: info.width, height: info.height, decodedBytes: decoded)
+    }
+
+    /// The plan for a `width x height` image: the ceiling less `reservedBytes`, less
+    /// `decodedBytes` (a whole decoded copy, for formats without random access; 0 for TIFF),
+    /// less a budget for kept cell images (1/8 of the ceiling) and, when tiled, the overlay.
+    package func plan(width: Int, height: Int, decodedBytes: Int) throws -> TilePlan {
+        let limit = settings.memoryLimitBytes
+        let working = limit - Self.reservedBytes - decodedBytes - limit / 8
+        let single = try? TilePlan(width: width, height: height, maxTileSize: settings.maxTileSize,
+                                   margin: settings.tileMargin, budgetBytes: working)
+        if let single, single.isSingleTile { return single }
+        let side = min(settings.overlayMaxSide, max(width, height))
+        let tiles = working - side * side * 28   // overlay accumulator (16 B) and raster (12 B) per pixel
+        guard tiles > 0 else {
+            throw AnalysisError(.resourceExhausted, "the memory limit of \(limit >> 20) MB cannot hold this \(width) x \(height) image's overlay and one tile")
+        }
+        return try TilePlan(width: width, height: height, maxTileSize: settings.maxTileSize,
+                            margin: settings.tileMargin, budgetBytes: tiles, parallelTiles: tileWorkers)
+    }
+
+    /// Tiles analysed at once: the thread setting (or all cores).
+    var tileWorkers: Int { settings.threads > 0 ? settings.threads : Parallel.threadCount }
+
+    /// Decodes one tile, adds its core to the overlay, and analyses it unless blank.
+    private func analyzeTile(_ tile: TilePlan.Tile, path: String, whole: Image?, info: ImageInfo, run: TileRun,
+                             timer: inout StageTimer) throws -> [DetectedCell]? {
+        let r = tile.read
+        let image = try timer.time("decode") {
+            try whole.map { $0.cropped(x: r.x, y: r.y, width: r.width, height: r.height) }
+                ?? read { try ImageReader.readRegion(path, x: r.x, y: r.y, width: r.width, height: r.height) }
+        }
+        timer.time("overlay") { run.addToOverlay(image, originX: r.x, originY: r.y, core: tile.core) }
+        // A claimed cell's nucleus lies around its centre, inside the core grown by the slack:
+        // a tile with no stain there is skipped; otherwise only the stained part of the tile
+        // (grown by the margin) is analysed, so sparse slides cost little.
+        let grow = settings.seamSlack + 8
+        let screen = TilePlan.Rect(x: max(r.x, tile.core.x - grow), y: max(r.y, tile.core.y - grow), width: 0, height: 0)
+        let screenRect = TilePlan.Rect(
+            x: screen.x - r.x, y: screen.y - r.y,
+            width: min(r.x + r.width, tile.core.x + tile.core.width + grow) - screen.x,
+            height: min(r.y + r.height, tile.core.y + tile.core.height + grow) - screen.y)
+        guard let stained = timer.time("screen", {
+            TileScreen.isBlank(image, within: screenRect) ? nil : TileScreen.stainedBounds(image)
+        }) else { return nil }
+        let m = settings.tileMargin
+        let sx0 = max(0, stained.x - m), sy0 = max(0, stained.y - m)
+        let sx1 = min(image.width, stained.x + stained.width + m), sy1 = min(image.height, stained.y + stained.height + m)
+        let part = sx0 == 0 && sy0 == 0 && sx1 == image.width && sy1 == image.height
+            ? image : image.cropped(x: sx0, y: sy0, width: sx1 - sx0, height: sy1 - sy0)
+        let raster = timer.time("decode") { RGBRaster(image: part) }
+        var found = try cells(in: raster, originX: r.x + sx0, originY: r.y + sy0, imageWidth: info.width,
+                              imageHeight: info.height, claim: tile.core, registry: run, timer: &timer)
+        for k in found.indices {
+            guard let images = found[k].images else { continue }
+            if !run.reserveImageBytes(images.rgb.count + images.segmentation.count + 4 * images.gradCAM.count) {
+                found[k].images = nil
+            }
+        }
+        return found
+    }
+
+    /// Runs an ImageIO call, turning its error into `AnalysisError.unreadableInput`.
+    private func read<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as ImageIOError { throw AnalysisError(input: error) }
+    }
+}

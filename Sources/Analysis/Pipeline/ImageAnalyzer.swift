@@ -1,0 +1,126 @@
+import CellModel
+import Foundation
+import ImageIO
+import Tensor
+
+/// The per-image pipeline: an image file in, every white blood cell found, segmented and
+/// classified out (`ImageAnalysis`), for `leuko analyze` and the daemon's workers.
+///
+/// decode (tile by tile for large images, see `TilePlan`) -> stain normalisation -> saliency
+/// prior -> candidates (`FieldLocalizer`) -> a 128-px crop per candidate -> the network in
+/// batches (calibrated class probabilities, nucleus/cytoplasm mask, Grad-CAM consistency) ->
+/// masks mapped back to image pixels -> duplicates merged (`CellMerger`) -> contours, areas
+/// and flags per cell (`CellFinding`), numbered in reading order.
+///
+/// Sharing: one analyzer may be used from several threads at once. Decoding and
+/// localisation run concurrently; the network (whose layers keep per-call state) runs one
+/// batch at a time under a lock. For parallel network work give each worker its own
+/// analyzer built from its own `ModelFile`. It does not write any file (that is Reporting's).
+///
+/// Errors: `AnalysisError` — `unreadableInput` (with ImageIO's reason; `isPermanent` says
+/// whether a retry can help), `unsupportedImage` (e.g. smaller than 8 x 8),
+/// `resourceExhausted` (the memory ceiling cannot hold one tile), `cancelled` (the calling
+/// task was cancelled; checked between tiles and batches).
+package final class ImageAnalyzer: @unchecked Sendable {
+    // @unchecked Sendable: the only mutable state reached from several threads is the
+    // network inside `predictor`, and every use of it holds `networkLock`.
+    package let settings: AnalyzerSettings
+    package let model: ImageAnalysis.ModelIdentity
+    package let softwareVersion: String
+    package let localizer: FieldLocalizer
+    private let predictor: CropPredictor
+    private let networkLock = NSLock()
+
+    /// Bytes the ceiling keeps for the process, the model and the network's batch
+    /// activations before tiles are sized (measured: ~180 MB RSS after loading the model and
+    /// one batch of 16 crops; rounded up).
+    package static let reservedBytes = 320 << 20
+
+    /// An analyzer running `model` (which must have a classification head).
+    package init(model: ModelFile, settings: AnalyzerSettings = AnalyzerSettings(), softwareVersion: String,
+                 localizer: FieldLocalizer = FieldLocalizer()) throws {
+        try settings.validate()
+        guard model.network.classificationHead != nil else {
+            throw AnalysisError(.invalidParameter, "the weights have no classification head: they cannot type cells")
+        }
+        self.settings = settings
+        self.softwareVersion = softwareVersion
+        self.localizer = localizer
+        predictor = CropPredictor(network: model.network, temperature: model.temperature, batchSize: settings.batchSize)
+        self.model = ImageAnalysis.ModelIdentity(
+            name: model.metadata["model"] ?? ModelFile.modelName,
+            version: model.metadata["version"] ?? "unversioned",
+            weightsSHA256: model.sha256 ?? "")
+    }
+
+    /// Analyses the image file at `path`. `progress` is called after every tile of a tiled
+    /// image (never for an image analysed in one piece), from the tile workers, one call at
+    /// a time.
+    package func analyze(path: String, progress: (@Sendable (AnalysisProgress) -> Void)? = nil) throws -> ImageAnalysis {
+        try withThreads {
+            let startedAt = Date()
+            let clock = DispatchTime.now().uptimeNanoseconds
+            var timer = StageTimer()
+            let info: ImageInfo
+            do { info = try ImageReader.info(path) } catch let error as ImageIOError { throw AnalysisError(input: error) }
+            let sha256: String
+            do { sha256 = try timer.time("hash") { try SHA256Digest.hex(of: URL(fileURLWithPath: path)) } } catch {
+                throw AnalysisError(input: ImageIOError(.unreadable, path: path, "cannot read the file to hash it: \(error)"))
+            }
+            let source = ImageAnalysis.Source(path: path, sha256: sha256, width: info.width, height: info.height,
+                                              pixelSpacing: info.pixelSpacing, format: info.format.rawValue.uppercased())
+            let found = try detect(path: path, info: info, timer: &timer, progress: progress, clock: clock)
+            return finish(found, source: source, startedAt: startedAt, clock: clock, timer: &timer)
+        }
+    }
+
+    /// Analyses an in-memory field (one piece, no tiling): `source` describes it in the
+    /// report (its size must match the raster). For benchmarks and callers that decoded
+    /// the image themselves.
+    package func analyze(raster: RGBRaster, source: ImageAnalysis.Source) throws -> ImageAnalysis {
+        precondition(raster.width == source.width && raster.height == source.height, "source size does not match the raster")
+        return try withThreads {
+            let startedAt = Date()
+            let clock = DispatchTime.now().uptimeNanoseconds
+            var timer = StageTimer()
+            let cells = try cells(in: raster, originX: 0, originY: 0, imageWidth: raster.width,
+                                  imageHeight: raster.height, claim: nil, timer: &timer)
+            let found = Detection(cells: cells, overlayBase: raster, overlayScale: 1)
+            return finish(found, source: source, startedAt: startedAt, clock: clock, timer: &timer)
+        }
+    }
+
+    /// What the detection stages hand to `finish`.
+    struct Detection {
+        var cells: [DetectedCell]
+        var overlayBase: RGBRaster?
+        var overlayScale: Double
+    }
+
+    private func finish(_ found: Detection, source: ImageAnalysis.Source, startedAt: Date, clock: UInt64,
+                        timer: inout StageTimer) -> ImageAnalysis {
+        let cells = timer.time("merge") { findings(from: found.cells, source: source) }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
+        return ImageAnalysis(source: source, model: model, softwareVersion: softwareVersion, cells: cells,
+                             overlayBase: found.overlayBase, overlayScale: found.overlayScale, startedAt: startedAt,
+                             stageMilliseconds: timer.milliseconds, processingSeconds: seconds)
+    }
+
+    /// Runs the network on crops (one batch at a time, under the lock).
+    func predict(_ crops: [[Float]]) throws -> [CropPrediction] {
+        var out: [CropPrediction] = []
+        out.reserveCapacity(crops.count)
+        var start = 0
+        while start < crops.count {
+            if Task.isCancelled { throw AnalysisError(.cancelled, "the analysis was cancelled") }
+            let batch = Array(crops[start..<min(crops.count, start + settings.batchSize)])
+            out += networkLock.withLock { predictor.predict(batch) }
+            start += batch.count
+        }
+        return out
+    }
+
+    private func withThreads<T>(_ body: () throws -> T) rethrows -> T {
+        settings.threads > 0 ? try Parallel.withThreads(settings.threads, body) : try body()
+    }
+}
