@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "JobQueue", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "FolderWatch"),
         .target(name: "Daemon", dependencies: [
-            "JobQueue", "FolderWatch",
+            "JobQueue", "FolderWatch", "ImageIO", "CellModel", "Analysis", "Reporting",
             .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Analysis", "CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "FolderWatchTests", dependencies: ["FolderWatch", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: [
-            "Daemon", "JobQueue", "FolderWatch", "TestSupport",
+            "Daemon", "JobQueue", "FolderWatch", "TestSupport", "ImageIO", "Analysis", "Reporting",
             .product(name: "Logging", package: "swift-log"),
         ]),
     ]

@@ -8,12 +8,19 @@ extension GEMMConvolution {
     /// and 0.73-0.80 with 96-256 pixels; 3x3 56 -> 32 at 64x64 (patch 504) 0.50 whole and
     /// 0.62-0.69 for 128-384 pixels; the stride-2 stem 4 -> 24 (patch 36) 0.26-0.37 whole and
     /// 0.38-0.46 for 128-512. 128 is the best or within noise of it for each.
+    ///
+    /// Grouped convolutions run one small sgemm per group and band, and the extra calls cost
+    /// more than the cache gains: ResNeXt's 3x3 64 -> 64 in 8 groups at 32x32 ran at 0.43
+    /// whole and 0.36 with 128-pixel bands. Their bands are `groups` times longer (whole
+    /// images for that layer).
     static let bandPixels = 128
 
-    /// Output rows per band for `g`: `bandPixels` rounded to whole rows (at least one, at most
-    /// all); all rows for a pointwise convolution, which has no column matrix to keep in cache.
+    /// Output rows per band for `g`: `bandPixels * groups` rounded to whole rows (at least
+    /// one, at most all); all rows for a pointwise convolution, which has no column matrix to
+    /// keep in cache.
     static func bandRows(_ g: ConvGeometry) -> Int {
         if g.isPointwise { return g.outHeight }
-        return max(1, min(g.outHeight, (bandPixels + g.outWidth / 2) / g.outWidth))
+        let pixels = bandPixels * g.groups
+        return max(1, min(g.outHeight, (pixels + g.outWidth / 2) / g.outWidth))
     }
 }

@@ -8,13 +8,13 @@ import ImageIO
 /// purple, see `maskColours`); the Grad-CAM is a jet colour map blended half-and-half over a
 /// grey version of the crop. A cell whose model gave no Grad-CAM shows the grey crop alone
 /// in the third panel.
-enum CellTileRenderer {
+package enum CellTileRenderer {
     static let gap = 4
     /// Background, cytoplasm, nucleus.
     static let maskColours: [RGBCanvas.Colour] = [(40, 40, 40), (150, 200, 245), (120, 40, 160)]
 
     /// Precondition: `cell.images` is set (the writer only renders cells that have images).
-    static func render(_ cell: CellFinding) -> Image {
+    package static func render(_ cell: CellFinding) -> Image {
         let images = cell.images!
         let n = images.size
         var canvas = RGBCanvas(width: 3 * n + 2 * gap, height: n, fill: (255, 255, 255))

@@ -7,7 +7,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure speed; print JSON.",
-        subcommands: [BenchEngineCommand.self, BenchModelCommand.self, BenchAnalyzeCommand.self, BenchWatchCommand.self, BenchQueueCommand.self, BenchSaliencyCommand.self]
+        subcommands: [BenchEngineCommand.self, BenchModelCommand.self, BenchAnalyzeCommand.self, BenchWatchCommand.self, BenchQueueCommand.self, BenchSaliencyCommand.self, BenchDaemonCommand.self]
     )
 }
 

@@ -9,8 +9,8 @@ struct Leuko: AsyncParsableCommand {
         commandName: "leuko",
         abstract: "Find, segment and classify white blood cells in blood-smear images.",
         version: version,
-        subcommands: [AnalyzeCommand.self, BenchCommand.self, ModelCommand.self, TrainCommand.self, EvalCommand.self, InspectCommand.self, InspectSyntheticSlideCommand.self,
-                      StatusCommand.self, QueueCommand.self, EnqueueCommand.self,
+        subcommands: [AnalyzeCommand.self, ExplainCommand.self, BenchCommand.self, ModelCommand.self, TrainCommand.self, EvalCommand.self, InspectCommand.self, InspectSyntheticSlideCommand.self,
+                      StatusCommand.self, QueueCommand.self, EnqueueCommand.self, DaemonCommand.self,
                       SaliencyCommand.self, LocalizeEvalCommand.self]
     )
 }

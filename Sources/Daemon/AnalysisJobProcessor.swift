@@ -1,0 +1,159 @@
+import Analysis
+import CellModel
+import Foundation
+import Glibc
+import ImageIO
+import Reporting
+
+/// The daemon's processor: analyses one image (`ImageAnalyzer`) and writes its report set
+/// (`ReportWriter`: `report.json`, `overlay.png`, `cells/NNN.png`, `report.html`) into the
+/// job's output folder, where it appears whole or not at all.
+///
+/// Concurrency: each job in progress has a lane of its own — an analyzer with its own copy of
+/// the network (layers keep per-call state) and its own thread (`DedicatedThreadExecutor`), so
+/// an analysis of several seconds never occupies the cooperative pool that the watchdog,
+/// lease renewals and ingest run on. Lanes are made when needed (a reload may raise
+/// `workers`), kept and reused. The model is loaded at `init`, so a bad `model` stops
+/// start-up; later lanes load the same file again. The model, `threads_per_worker` and
+/// `max_pixels` are read at start-up only.
+///
+/// Failures (`classify`): an input that can never be analysed — unreadable, not an image,
+/// corrupt or truncated, unsupported, too large, vanished — throws
+/// `DaemonError(.inputRejected)` with the reason; anything else (disk full, a report that
+/// cannot be written, memory, cancellation) throws `DaemonError(.processingFailed)`.
+///
+/// `@unchecked Sendable`: `idle` is only touched under `lock`; a lane is used by one job at a
+/// time (taken from `idle` and given back).
+package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
+    /// One analyzer and the thread it runs on.
+    private struct Lane {
+        let analyzer: ImageAnalyzer
+        let executor: DedicatedThreadExecutor
+    }
+
+    let modelURL: URL
+    let settings: AnalyzerSettings
+    let softwareVersion: String
+    let maxPixels: Int
+    let writer: ReportWriter
+    private let lock = NSLock()
+    private var idle: [Lane] = []
+    private var lanesMade = 0
+
+    /// Loads `configuration.model` (throws `DaemonError.configuration` naming the key when it
+    /// cannot be used) and prepares the first lane.
+    package init(configuration: Configuration, softwareVersion: String, settings: AnalyzerSettings? = nil,
+                 writer: ReportWriter = ReportWriter()) throws {
+        modelURL = URL(fileURLWithPath: configuration.model)
+        var chosen = settings ?? AnalyzerSettings()
+        if settings == nil { chosen.threads = configuration.threadsPerWorker }
+        self.settings = chosen
+        self.softwareVersion = softwareVersion
+        self.maxPixels = configuration.maxPixels
+        self.writer = writer
+        do {
+            idle = [try makeLane()]
+        } catch {
+            throw DaemonError(.configuration, "key 'model': cannot use \(configuration.model): \(error)")
+        }
+    }
+
+    package func process(inputPath: String, outputDirectory: String) async throws {
+        let lane: Lane
+        do {
+            lane = try takeLane()
+        } catch {
+            throw DaemonError(.processingFailed, "cannot load the model \(modelURL.path): \(error)")
+        }
+        defer { giveBack(lane) }
+        do {
+            try await withTaskExecutorPreference(lane.executor) {
+                try self.analyse(inputPath, into: outputDirectory, with: lane.analyzer)
+            }
+        } catch {
+            throw Self.classify(error)
+        }
+    }
+
+    /// The work of one job, on the lane's own thread.
+    private func analyse(_ inputPath: String, into outputDirectory: String, with analyzer: ImageAnalyzer) throws {
+        let info = try ImageReader.info(inputPath)
+        let pixels = info.width.multipliedReportingOverflow(by: info.height)
+        guard !pixels.overflow, pixels.partialValue <= maxPixels else {
+            throw DaemonError(.inputRejected, "image too large: \(info.width) x \(info.height) pixels, limit \(maxPixels) (max_pixels)")
+        }
+        let analysis = try analyzer.analyze(path: inputPath)
+        try Task.checkCancellation()
+        Self.removeAbandonedStaging(of: outputDirectory)
+        try writer.write(analysis, to: URL(fileURLWithPath: outputDirectory))
+    }
+
+    private func takeLane() throws -> Lane {
+        if let lane = lock.withLock({ idle.popLast() }) { return lane }
+        return try makeLane()
+    }
+
+    private func giveBack(_ lane: Lane) {
+        lock.withLock { idle.append(lane) }
+    }
+
+    private func makeLane() throws -> Lane {
+        let number = lock.withLock { () -> Int in
+            lanesMade += 1
+            return lanesMade
+        }
+        let analyzer = try ImageAnalyzer(model: ModelFile.load(modelURL), settings: settings, softwareVersion: softwareVersion)
+        return Lane(analyzer: analyzer, executor: DedicatedThreadExecutor(label: "leuko.analysis.\(number)"))
+    }
+
+    /// Sorts a failure into "the input can never succeed" (`inputRejected`) and "may heal"
+    /// (`processingFailed`), keeping the reason.
+    package static func classify(_ error: any Error) -> DaemonError {
+        switch error {
+        case let error as DaemonError:
+            return error
+        case let error as AnalysisError:
+            switch error.code {
+            case .unreadableInput:
+                return DaemonError(error.inputCode.map(rejects) ?? false ? .inputRejected : .processingFailed, error.message)
+            case .unsupportedImage:
+                return DaemonError(.inputRejected, error.message)
+            case .invalidParameter, .badDataset, .resourceExhausted, .cancelled:
+                return DaemonError(.processingFailed, error.message)
+            }
+        case let error as ImageIOError:
+            return DaemonError(rejects(error.code) ? .inputRejected : .processingFailed, error.description)
+        case let error as ReportingError:
+            return DaemonError(.processingFailed, "cannot write the report: \(error)")
+        case is CancellationError:
+            return DaemonError(.processingFailed, "cancelled")
+        default:
+            return DaemonError(.processingFailed, "\(error)")
+        }
+    }
+
+    /// ImageIO's reasons that no retry can cure: once the daemon has seen a file settle, a
+    /// truncated or unreadable one is as final as one that is not an image at all.
+    static func rejects(_ code: ImageIOError.Code) -> Bool {
+        switch code {
+        case .notFound, .notARegularFile, .unreadable, .unknownFormat, .unsupported, .tooLarge, .corrupt, .invalidArgument:
+            true
+        case .writeFailed:
+            false
+        }
+    }
+
+    /// Removes the hidden staging folders (`.NAME.tmp-PID-…`, see `ReportWriter`) that a
+    /// daemon killed while writing `directory`'s report left beside it. Folders of this
+    /// process are left alone (another worker may be writing them).
+    static func removeAbandonedStaging(of directory: String) {
+        let url = URL(fileURLWithPath: directory)
+        let parent = url.deletingLastPathComponent().path
+        let prefix = "." + url.lastPathComponent + ".tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        let own = prefix + "\(getpid())-"
+        for name in names where name.hasPrefix(prefix) && !name.hasPrefix(own) {
+            try? FileManager.default.removeItem(atPath: parent + "/" + name)
+        }
+    }
+}

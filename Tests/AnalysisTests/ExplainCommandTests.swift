@@ -1,0 +1,61 @@
+import Foundation
+import ImageIO
+import Testing
+import TestSupport
+@testable import Analysis
+
+/// Runs the built `leuko explain` with the tiny test network: one picture per cell (crop |
+/// mask | Grad-CAM, three 128-px panels) and explain.json agreeing with the printed lines.
+@Suite struct ExplainCommandTests {
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(AnalyzeCommandTests.binary))
+        process.arguments = ["explain"] + arguments
+        let (out, err) = (Pipe(), Pipe())
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: AnalyzeCommandTests.binary != nil, "needs .build/debug/leuko (built by `swift build` / `swift test`)"))
+    func writesOnePicturePerCellAndTheExplanation() throws {
+        let scratch = try ScratchFolder(prefix: "explain-cli")
+        defer { scratch.remove() }
+        let weights = try AnalyzeCommandTests.weights(in: scratch.path)
+        try ImageWriter.writePNG(PipelineFixtures.field(cells: [(70, 70), (230, 90)]).image(), to: scratch.path + "/field.png")
+        let r = try Self.run([scratch.path + "/field.png", "-o", scratch.path + "/out", "--weights", weights, "--threads", "1"])
+        #expect(r.status == 0, "\(r.error)")
+        #expect(AnalyzeCommandTests.files(scratch.path + "/out") == ["cell-001.png", "cell-002.png", "explain.json"])
+        let picture = try ImageReader.read(scratch.path + "/out/cell-001.png")
+        #expect(picture.height == 128 && picture.width == 3 * 128 + 2 * 4)
+        let json = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: scratch.path + "/out/explain.json"))) as? [String: Any])
+        let cells = try #require(json["cells"] as? [[String: Any]])
+        #expect(cells.count == 2)
+        #expect(cells.map { $0["number"] as? Int } == [1, 2])
+        for cell in cells {
+            let p = try #require(cell["probability"] as? Double)
+            #expect(p > 0 && p <= 1)
+            let consistency = try #require(cell["consistency"] as? Double)
+            #expect(consistency >= 0 && consistency <= 1)
+            let type = try #require(cell["type"] as? String)
+            #expect(r.output.contains(type))
+        }
+        #expect(r.output.split(separator: "\n").count == 2)
+    }
+
+    @Test(.enabled(if: AnalyzeCommandTests.binary != nil, "needs .build/debug/leuko (built by `swift build` / `swift test`)"))
+    func unreadableImageFailsWithTheDataErrorStatus() throws {
+        let scratch = try ScratchFolder(prefix: "explain-cli")
+        defer { scratch.remove() }
+        try scratch.write("broken.png", "not a png")
+        let r = try Self.run([scratch.path + "/broken.png", "-o", scratch.path + "/out"])
+        #expect(r.status == 65, "\(r.error)")
+        #expect(r.error.contains("broken.png"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/out/explain.json"))
+    }
+}

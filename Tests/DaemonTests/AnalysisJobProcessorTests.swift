@@ -1,0 +1,102 @@
+import Analysis
+import Foundation
+import ImageIO
+import Reporting
+import Testing
+import Daemon
+
+/// The daemon's real processor: the bundled model on small synthetic fields, its verdicts on
+/// bad inputs, and its sorting of every library's errors into permanent and transient.
+@Suite struct AnalysisJobProcessorTests {
+    static let model = ToolRun.packageRoot + "/Models/leuko-wbc-v1.safetensors"
+    static let haveModel = FileManager.default.fileExists(atPath: model)
+
+    let base = NSTemporaryDirectory() + "leuko-processor-\(UUID().uuidString)"
+
+    func configuration(_ extra: (inout Configuration) -> Void = { _ in }) -> Configuration {
+        var c = Configuration(inboxes: [base + "/in"], outbox: base + "/out")
+        c.model = Self.model
+        extra(&c)
+        return c
+    }
+
+    func writeField(_ name: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: base + "/in", withIntermediateDirectories: true)
+        let path = base + "/in/" + name
+        try ImageWriter.writePNG(SyntheticField.image(width: 96, height: 96, whiteCells: 1, seed: 7), to: path)
+        return path
+    }
+
+    // Needs the bundled model (Models/leuko-wbc-v1.safetensors).
+    @Test(.enabled(if: haveModel, "Models/leuko-wbc-v1.safetensors is missing"))
+    func aFieldBecomesACompleteReportSetAndAbandonedStagingIsRemoved() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let input = try writeField("field.png")
+        let output = base + "/out/field"
+        // What a daemon killed mid-write leaves beside the report folder.
+        try FileManager.default.createDirectory(atPath: base + "/out/.field.tmp-999999-42/cells", withIntermediateDirectories: true)
+        let processor = try AnalysisJobProcessor(configuration: configuration(), softwareVersion: "test")
+        try await processor.process(inputPath: input, outputDirectory: output)
+        let json = try #require(FileManager.default.contents(atPath: output + "/report.json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(!object.isEmpty)
+        for file in ["overlay.png", "report.html"] { #expect(FileManager.default.fileExists(atPath: output + "/" + file), "\(file)") }
+        // The field's white cell was found and typed by the network (its tile is in the gallery).
+        let cells = (try? FileManager.default.contentsOfDirectory(atPath: output + "/cells")) ?? []
+        #expect(!cells.isEmpty, "at least one cell found")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base + "/out") == ["field"], "staging leftovers removed")
+        // Twice into the same folder (a retried job): still one complete set.
+        try await processor.process(inputPath: input, outputDirectory: output)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base + "/out") == ["field"])
+    }
+
+    @Test(.enabled(if: haveModel, "Models/leuko-wbc-v1.safetensors is missing"))
+    func corruptAndOversizedInputsAreRejectedWithTheReason() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let good = try writeField("field.png")
+        let truncated = base + "/in/truncated.png"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: good))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: truncated))
+        let text = base + "/in/notes.tif"
+        try Data("not an image".utf8).write(to: URL(fileURLWithPath: text))
+        let processor = try AnalysisJobProcessor(configuration: configuration(), softwareVersion: "test")
+        let small = try AnalysisJobProcessor(configuration: configuration { $0.maxPixels = 96 * 95 }, softwareVersion: "test")
+        for (processor, input, reason) in [(processor, truncated, "truncated.png"), (processor, text, "notes.tif"), (small, good, "max_pixels")] {
+            await #expect { try await processor.process(inputPath: input, outputDirectory: base + "/out/x") } throws: { error in
+                guard let error = error as? DaemonError else { return false }
+                return error.code == .inputRejected && error.message.contains(reason)
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: base + "/out/x"), "no report for a rejected input")
+    }
+
+    @Test func aMissingModelIsAConfigurationErrorNamingTheKey() {
+        var c = Configuration(inboxes: ["/in"], outbox: "/out")
+        c.model = "/nonexistent/\(UUID().uuidString).safetensors"
+        #expect { try AnalysisJobProcessor(configuration: c, softwareVersion: "test") } throws: { error in
+            (error as? DaemonError)?.code == .configuration && "\(error)".contains("key 'model'")
+        }
+    }
+
+    @Test(arguments: [
+        (ImageIOError.Code.corrupt, DaemonError.Code.inputRejected), (.unknownFormat, .inputRejected),
+        (.unsupported, .inputRejected), (.tooLarge, .inputRejected), (.unreadable, .inputRejected),
+        (.notFound, .inputRejected), (.notARegularFile, .inputRejected), (.writeFailed, .processingFailed),
+    ])
+    func imageErrorsAreSortedByWhetherARetryCanHelp(code: ImageIOError.Code, expected: DaemonError.Code) {
+        let error = ImageIOError(code, path: "/in/x.tif", "reason \(code.rawValue)")
+        let direct = AnalysisJobProcessor.classify(error)
+        let wrapped = AnalysisJobProcessor.classify(AnalysisError(input: error))
+        #expect(direct.code == expected && wrapped.code == expected)
+        #expect(direct.message.contains("reason \(code.rawValue)") && wrapped.message.contains("reason \(code.rawValue)"))
+    }
+
+    @Test func otherFailuresMayHeal() {
+        #expect(AnalysisJobProcessor.classify(AnalysisError(.unsupportedImage, "4 x 4 is too small")).code == .inputRejected)
+        #expect(AnalysisJobProcessor.classify(AnalysisError(.resourceExhausted, "memory")).code == .processingFailed)
+        #expect(AnalysisJobProcessor.classify(AnalysisError(.cancelled, "cancelled")).code == .processingFailed)
+        #expect(AnalysisJobProcessor.classify(ReportingError(.writeFailed, path: "/out/x", "disk full")).code == .processingFailed)
+        #expect(AnalysisJobProcessor.classify(CancellationError()).code == .processingFailed)
+        #expect(AnalysisJobProcessor.classify(POSIXError(.ENOSPC)).code == .processingFailed)
+    }
+}
