@@ -6,15 +6,17 @@ import Dispatch
 /// cooperative pool that the status, watchdog, lease-renewal and ingest tasks need.
 ///
 /// Code running on it is still inside its task, so `Task.isCancelled` works there. It does
-/// not limit how many executors exist: one per concurrent analysis (`AnalysisJobProcessor`).
-final class DedicatedThreadExecutor: TaskExecutor {
+/// not limit how many executors exist: one per concurrent analysis (`AnalysisJobProcessor`);
+/// the end-to-end test also runs its polling on one, so CPU-bound tests beside it cannot
+/// starve it.
+package final class DedicatedThreadExecutor: TaskExecutor {
     private let queue: DispatchQueue
 
-    init(label: String) {
+    package init(label: String) {
         queue = DispatchQueue(label: label)
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    package func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }

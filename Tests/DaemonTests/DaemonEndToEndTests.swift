@@ -21,6 +21,14 @@ import Testing
     // Needs the `leuko` product built beside the tests (`swift test` builds it) and the model.
     @Test(.enabled(if: ready, "the built leuko binary or Models/leuko-wbc-v1.safetensors is missing"))
     func twoHundredFilesSurviveAKillAndEachValidImageGetsOneCompleteReport() async throws {
+        // On a thread of its own: other tests' CPU-bound work on the shared cooperative pool
+        // must not delay the polls that decide when to kill the daemon.
+        try await withTaskExecutorPreference(DedicatedThreadExecutor(label: "leuko.e2e")) {
+            try await scenario()
+        }
+    }
+
+    func scenario() async throws {
         let drop = try DropFolder()
         defer { drop.remove() }
         let listener = try NotifyListener(abstract: false)
