@@ -100,7 +100,7 @@ import TestSupport
         defer { scratch.remove() }
         let weights = try Self.weights(in: scratch.path)
         // A large field with many cells: seconds of work in a debug build.
-        try ImageWriter.writeTIFF(SaliencyBenchmark.syntheticField(width: 3000, height: 3000).image(), to: scratch.path + "/big.tif",
+        try ImageWriter.writeTIFF(SaliencyBenchmark.syntheticField(width: 4500, height: 4500).image(), to: scratch.path + "/big.tif",
                                   options: TIFFWriteOptions(layout: .tiles(width: 256, height: 256)))
         let (process, _, err) = try Self.launch([scratch.path + "/big.tif", "-o", scratch.path + "/out", "--weights", weights,
                                                  "--threads", "1"])
@@ -109,13 +109,10 @@ import TestSupport
         kill(process.processIdentifier, SIGINT)
         _ = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        #expect(stillRunning, "the analysis finished before the signal: the test image is too small to interrupt")
         if stillRunning {
             #expect(process.terminationStatus == 130)
             #expect(Self.files(scratch.path).filter { $0.hasPrefix("out") || $0.hasPrefix(".out") }.isEmpty)
-        } else {
-            // Finished before the signal: then the whole report must be there.
-            #expect(process.terminationStatus == 0)
-            #expect(Self.files(scratch.path + "/out").contains("report.json"))
         }
     }
 }

@@ -64,6 +64,13 @@ package struct CellMask: Sendable, Equatable {
         return n
     }
 
+    /// Intersection over union of the cell pixels; 0 when both are empty.
+    package func iou(_ other: CellMask) -> Double {
+        let shared = overlap(other)
+        let union = cellArea + other.cellArea - shared
+        return union > 0 ? Double(shared) / Double(union) : 0
+    }
+
     /// Whether a cell pixel lies on the edge of a `imageWidth x imageHeight` image.
     package func touchesEdge(imageWidth: Int, imageHeight: Int) -> Bool {
         for v in 0..<height {

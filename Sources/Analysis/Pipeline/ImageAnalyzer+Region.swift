@@ -33,15 +33,16 @@ extension ImageAnalyzer {
     private func detectedCell(_ c: CellCandidate, crop: CellCrop, prediction p: CropPrediction,
                               result: FieldLocalizer.Result, originX: Int, originY: Int,
                               imageWidth: Int, imageHeight: Int) -> DetectedCell {
-        var mask = CellMask(x0: 0, y0: 0, width: 0, height: 0, labels: [])
+        let localised = localisedMask(c, result: result)
+        var mask = localised
         var empty = false
         if !p.segmentation.isEmpty {
-            mask = CellMask.fromCrop(p.segmentation, geometry: crop.geometry, imageWidth: result.width,
-                                     imageHeight: result.height).component(nearestX: c.centerX, y: c.centerY)
+            let network = CellMask.fromCrop(p.segmentation, geometry: crop.geometry, imageWidth: result.width,
+                                            imageHeight: result.height).component(nearestX: c.centerX, y: c.centerY)
             let disc = Double.pi / 4 * c.diameter * c.diameter
-            empty = Double(mask.cellArea) < settings.emptyMaskFraction * disc
+            empty = Double(network.cellArea) < settings.emptyMaskFraction * disc
+            if !empty, network.iou(localised) >= settings.maskAgreement { mask = network }
         }
-        if p.segmentation.isEmpty || empty { mask = localisedMask(c, result: result) }
         mask = CellMask(x0: mask.x0 + originX, y0: mask.y0 + originY, width: mask.width, height: mask.height,
                         labels: mask.labels)
         let (cx, cy, r) = (Double(originX) + c.centerX, Double(originY) + c.centerY, c.diameter / 2)

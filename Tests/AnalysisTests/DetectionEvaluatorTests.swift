@@ -1,0 +1,36 @@
+import CellModel
+import Foundation
+import ImageIO
+import Testing
+import TestSupport
+@testable import Analysis
+
+@Suite struct DetectionEvaluatorTests {
+    static func voc(_ boxes: [(Int, Int, Int, Int)]) -> String {
+        let objects = boxes.map { b in
+            "<object><name>WBC</name><bndbox><xmin>\(b.0)</xmin><ymin>\(b.1)</ymin><xmax>\(b.2)</xmax><ymax>\(b.3)</ymax></bndbox></object>"
+        }
+        return "<annotation><size><width>320</width><height>240</height></size>\(objects.joined())</annotation>"
+    }
+
+    /// A box dataset of one field with two drawn WBCs (cell radius 25.2 around (80, 80) and
+    /// (230, 150)) and three WBC boxes: two on the cells, one on empty glass.
+    @Test(.enabled(if: PipelineFixtures.bundledModelURL != nil, "needs Models/leuko-wbc-v1.safetensors"))
+    func matchesDetectionsToBoxesOneToOne() throws {
+        let scratch = try ScratchFolder(prefix: "detection")
+        defer { scratch.remove() }
+        try ImageWriter.writePNG(PipelineFixtures.field(cells: [(80, 80), (230, 150)]).image(), to: scratch.path + "/field.png")
+        try scratch.write("field.xml", Self.voc([(55, 55, 106, 106), (205, 125, 256, 176), (270, 10, 310, 50)]))
+        try scratch.write("index.csv", "image,annotation,class\nfield.png,field.xml,monocyte\n")
+        let dataset = try Dataset.load(directory: scratch.path)
+        let model = try ModelFile.load(PipelineFixtures.bundledModelURL!)
+        let report = DetectionEvaluator(analyzer: try PipelineFixtures.analyzer(model) { $0.keepCellImages = false })
+            .evaluate(dataset.records)
+        #expect(report.images == 1 && report.failures.isEmpty)
+        #expect(report.matched == 2 && report.missed == 1 && report.falsePositives == 0)
+        #expect(report.recall == 2.0 / 3 && report.precision == 1)
+        #expect(report.typed == 2 && report.typeAccuracy.map { (0...1).contains($0) } == true)
+        let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
+        for key in ["\"recall\"", "\"precision\"", "\"matched\"", "\"missed\"", "\"false_positives\""] { #expect(json.contains(key)) }
+    }
+}
