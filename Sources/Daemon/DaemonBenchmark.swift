@@ -11,7 +11,8 @@ import Logging
 /// For each worker count: a fresh queue; `files` copies of the fields are written into the
 /// inbox (open, write, close) as fast as possible; the run ends when every job has finished.
 /// - files per minute: files / (last job finished − first file closed), so it includes the
-///   settle period, queueing, analysis and report writing.
+///   settle period, queueing, analysis and report writing; `queued_files_per_minute` counts
+///   from the first job queued instead (the burst's one settle period left out).
 /// - enqueue latency: each job's `enqueued_at` minus the moment its file was closed (the
 ///   settle period `settle_ms` is part of it, by design; reported beside it). Queue times have
 ///   millisecond resolution.
@@ -30,11 +31,15 @@ package enum DaemonBenchmark {
         package var failed: Int
         package var seconds: Double
         package var filesPerMinute: Double
+        /// files / (last job finished − first job queued): the rate once files are queued,
+        /// without the one settle period of the burst.
+        package var queuedFilesPerMinute: Double
         package var enqueueLatencyMs: Latency
 
         enum CodingKeys: String, CodingKey {
             case workers, files, succeeded, failed, seconds
             case filesPerMinute = "files_per_minute"
+            case queuedFilesPerMinute = "queued_files_per_minute"
             case enqueueLatencyMs = "enqueue_latency_ms"
         }
     }
@@ -126,11 +131,13 @@ package enum DaemonBenchmark {
         let firstClose = closedAt.values.min()!
         let lastFinish = jobs.compactMap(\.finishedAt).max() ?? Date()
         let seconds = lastFinish.timeIntervalSince(firstClose)
+        let firstQueued = jobs.map(\.enqueuedAt).min() ?? firstClose
         let latencies = jobs.compactMap { job in closedAt[job.path].map { job.enqueuedAt.timeIntervalSince($0) * 1000 } }.sorted()
         func quantile(_ q: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * q))] }
         return Run(workers: workers, files: files,
                    succeeded: jobs.filter { $0.state == .succeeded }.count, failed: jobs.filter { $0.state == .failed }.count,
                    seconds: seconds, filesPerMinute: Double(files) / seconds * 60,
+                   queuedFilesPerMinute: Double(files) / lastFinish.timeIntervalSince(firstQueued) * 60,
                    enqueueLatencyMs: Latency(median: quantile(0.5), p95: quantile(0.95), max: latencies.last ?? 0))
     }
 }
