@@ -143,6 +143,7 @@ import Daemon
     /// No file name can reach a shell when no code starts one: the daemon's targets never
     /// spawn a process. (A source check: it fails as soon as someone adds such a call.)
     @Test func theDaemonTargetsStartNoProcessOrShell() throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
         let forbidden = ["Process(", "posix_spawn", "system(", "popen(", "execv", "execl", "/bin/sh", "fork("]
         for target in ["Daemon", "FolderWatch", "JobQueue"] {
             let folder = ToolRun.packageRoot + "/Sources/" + target
