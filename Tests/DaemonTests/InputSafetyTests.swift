@@ -127,9 +127,23 @@ import Daemon
         #expect(try FileManager.default.contentsOfDirectory(atPath: base + "/out") == ["good"])
     }
 
+    // Root reads every file whatever its mode, so this needs an ordinary user.
+    @Test(.enabled(if: getuid() != 0, "running as root: permissions cannot make a file unreadable"))
+    func aFileTheDaemonCannotReadFailsAtOnceWithTheReason() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let path = base + "/in/locked.tif"
+        try Data(count: 10).write(to: URL(fileURLWithPath: path))
+        #expect(chmod(path, 0) == 0)
+        let (queue, processed) = try await runDaemon(until: { try await $0.counts().failed == 1 }) { _ in }
+        let job = try #require(try await queue.list(state: .failed).first)
+        #expect(job.attempt == 1 && job.lastError?.contains("cannot be read") == true, "\(job.lastError ?? "")")
+        #expect(processed.isEmpty)
+    }
+
     /// No file name can reach a shell when no code starts one: the daemon's targets never
     /// spawn a process. (A source check: it fails as soon as someone adds such a call.)
     @Test func theDaemonTargetsStartNoProcessOrShell() throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
         let forbidden = ["Process(", "posix_spawn", "system(", "popen(", "execv", "execl", "/bin/sh", "fork("]
         for target in ["Daemon", "FolderWatch", "JobQueue"] {
             let folder = ToolRun.packageRoot + "/Sources/" + target

@@ -1,5 +1,6 @@
 import Daemon
 import Foundation
+import ImageIO
 import Testing
 
 /// `systemd/leuko.service` and `make install`: the unit passes `systemd-analyze verify` and
@@ -88,6 +89,17 @@ import Testing
         let configuration = try Configuration.load(path: config)
         #expect(configuration.model == model)
         #expect(configuration.inboxes == ["/var/lib/leuko/inbox"] && configuration.outbox == "/var/lib/leuko/outbox")
+
+        // The installed binary finds the installed model by itself (PREFIX/share/leuko, found
+        // from PREFIX/bin): `leuko analyze` without --weights and without $LEUKO_MODEL.
+        let field = destdir + "/field.png"
+        try ImageWriter.writePNG(SyntheticField.image(width: 96, height: 96, whiteCells: 1, seed: 3), to: field)
+        var environment = ProcessInfo.processInfo.environment
+        environment["LEUKO_MODEL"] = nil
+        let analyze = try ToolRun.run(destdir + "/opt/leuko/bin/leuko", ["analyze", field, "-o", destdir + "/report", "--quiet"],
+                                      in: destdir, environment: environment)
+        #expect(analyze.status == 0, "\(analyze.stderr)")
+        #expect(FileManager.default.fileExists(atPath: destdir + "/report/report.json"))
 
         // A second install (an upgrade) keeps the admin's edits and puts the new default beside them.
         let edited = try String(contentsOfFile: config, encoding: .utf8) + "\nworkers = 2\n"
