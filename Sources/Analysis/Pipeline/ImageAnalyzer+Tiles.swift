@@ -35,6 +35,7 @@ extension ImageAnalyzer {
                         let tile = plan.tiles[index]
                         let found = try analyzeTile(tile, path: path, whole: whole, info: info, run: run, timer: &local)
                         run.finish(found, clock: clock, progress: progress)
+                        ProcessMemory.releaseFreedMemory()
                     } catch {
                         run.fail(error)
                     }

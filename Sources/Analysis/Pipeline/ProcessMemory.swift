@@ -1,6 +1,10 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+
+/// glibc's `int malloc_trim(size_t pad)` (declared in <malloc.h>, which the Glibc module does
+/// not import).
+@_silgen_name("malloc_trim") private func glibcMallocTrim(_ pad: Int) -> Int32
 #endif
 
 /// The process's resident memory, for the memory-ceiling test and `leuko bench analyze`.
@@ -25,6 +29,15 @@ package enum ProcessMemory {
         guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
         defer { try? handle.close() }
         return (try? handle.write(contentsOf: Data("5".utf8))) != nil
+    }
+
+    /// Hands freed heap memory back to the operating system (glibc `malloc_trim`): a tile's
+    /// working planes are freed when it is done, but glibc keeps them in its per-thread arenas,
+    /// so without this the resident size creeps up with every worker thread. No-op elsewhere.
+    package static func releaseFreedMemory() {
+        #if canImport(Glibc)
+        _ = glibcMallocTrim(0)
+        #endif
     }
 
     private static func statusField(_ name: String) -> Int? {
