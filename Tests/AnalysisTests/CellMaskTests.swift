@@ -16,6 +16,14 @@ import Testing
         #expect(mask.label(x: 100, y: 80) == 2 && mask.label(x: 85, y: 65) == 1 && mask.label(x: 83, y: 80) == 0)
     }
 
+    @Test func toCropIsTheInverseOfFromCrop() {
+        let g = CropGeometry(centerX: 100, centerY: 80, side: 64)
+        var seg = [UInt8](repeating: 0, count: 128 * 128)
+        for v in 30..<90 { for u in 40..<100 { seg[v * 128 + u] = u < 70 ? 1 : 2 } }   // even crop px: whole image px
+        let mask = CellMask.fromCrop(seg, geometry: g, imageWidth: 400, imageHeight: 300)
+        #expect(mask.toCrop(g) == seg)
+    }
+
     @Test func cropAtTheImageEdgeIsClipped() {
         let g = CropGeometry(centerX: 10, centerY: 10, side: 64)
         let seg = [UInt8](repeating: 1, count: 128 * 128)

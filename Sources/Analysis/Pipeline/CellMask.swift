@@ -106,6 +106,19 @@ package struct CellMask: Sendable, Equatable {
         return CellMask(x0: bx0, y0: by0, width: w, height: h, labels: labels)
     }
 
+    /// The labels seen through a crop: each crop pixel takes the label of the image pixel its
+    /// centre falls in (`size * size`, row-major; 0 outside the mask). The inverse of `fromCrop`.
+    package func toCrop(_ g: CropGeometry) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: g.size * g.size)
+        for v in 0..<g.size {
+            for u in 0..<g.size {
+                let p = g.toImage(u: Double(u) + 0.5, v: Double(v) + 0.5)
+                out[v * g.size + u] = label(x: Int(p.x.rounded(.down)), y: Int(p.y.rounded(.down)))
+            }
+        }
+        return out
+    }
+
     /// Only the 8-connected cell component nearest image point (x, y) (distance from the
     /// point to the component's nearest pixel centre; ties: the larger), trimmed to its box.
     /// Other cells the crop happened to show are dropped. Empty when there is no cell pixel.

@@ -1,8 +1,9 @@
 /// One cell as a tile or field found it, before the duplicate merge and numbering.
 ///
 /// Geometry in whole-image pixels. `probabilities` are calibrated, in the network's class
-/// order. `empty` marks a candidate the network segmented (almost) nothing for: its mask is
-/// the localisation's estimate and it is reported `not_a_wbc`.
+/// order. The mask is the network's where it agrees with the localisation's estimate, else that
+/// estimate (`AnalyzerSettings.maskAgreement`). `empty` marks a candidate the network
+/// segmented (almost) nothing for: it is reported `not_a_wbc`.
 package struct DetectedCell: Sendable {
     package var mask: CellMask
     package var probabilities: [Float]

@@ -35,14 +35,17 @@ extension ImageAnalyzer {
                               imageWidth: Int, imageHeight: Int) -> DetectedCell {
         let localised = localisedMask(c, result: result)
         var mask = localised
-        var empty = false
+        var empty = false, networkMask = false
         if !p.segmentation.isEmpty {
             let network = CellMask.fromCrop(p.segmentation, geometry: crop.geometry, imageWidth: result.width,
                                             imageHeight: result.height).component(nearestX: c.centerX, y: c.centerY)
             let disc = Double.pi / 4 * c.diameter * c.diameter
             empty = Double(network.cellArea) < settings.emptyMaskFraction * disc
-            if !empty, network.iou(localised) >= settings.maskAgreement { mask = network }
+            if !empty, network.iou(localised) >= settings.maskAgreement { mask = network; networkMask = true }
         }
+        // The gallery's mask and the consistency score follow the mask the cell is reported with.
+        let cropLabels = networkMask ? p.segmentation : mask.toCrop(crop.geometry)
+        let consistency = p.gradCAM.isEmpty ? p.consistency : GradCAM.consistency(map: p.gradCAM, segmentation: cropLabels)
         mask = CellMask(x0: mask.x0 + originX, y0: mask.y0 + originY, width: mask.width, height: mask.height,
                         labels: mask.labels)
         let (cx, cy, r) = (Double(originX) + c.centerX, Double(originY) + c.centerY, c.diameter / 2)
@@ -54,11 +57,9 @@ extension ImageAnalyzer {
             for i in 0..<n {
                 for k in 0..<3 { rgb[3 * i + k] = UInt8(max(0, min(255, (crop.data[k * n + i] * 255).rounded()))) }
             }
-            images = CellImages(size: crop.size, rgb: rgb,
-                                segmentation: p.segmentation.isEmpty ? [UInt8](repeating: 0, count: n) : p.segmentation,
-                                gradCAM: p.gradCAM)
+            images = CellImages(size: crop.size, rgb: rgb, segmentation: cropLabels, gradCAM: p.gradCAM)
         }
-        return DetectedCell(mask: mask, probabilities: p.probabilities, consistency: p.consistency, empty: empty,
+        return DetectedCell(mask: mask, probabilities: p.probabilities, consistency: consistency, empty: empty,
                             atBorder: cut || mask.touchesEdge(imageWidth: imageWidth, imageHeight: imageHeight),
                             images: images)
     }
