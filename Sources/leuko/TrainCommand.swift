@@ -34,7 +34,7 @@ struct TrainCommand: ParsableCommand {
     @Option var learningRate: Float = 2e-3
     @Option var seed: UInt64 = 1
     @Option(help: "Threads for the engine and data preparation.") var threads = 2
-    @Option(help: "Use at most this many images per dataset (quick runs).") var maxImages: Int?
+    @Option(help: "Use at most this many images per dataset (quick runs): an evenly spaced subset in index order, so every class keeps its share.") var maxImages: Int?
     @Flag(help: "Continue from OUT.resume.") var resume = false
     @Flag(help: "Ablation: no saliency-prior input channel.") var noPrior = false
     @Flag(help: "Ablation: no learned saliency gate.") var noGate = false
@@ -64,6 +64,13 @@ struct TrainCommand: ParsableCommand {
             result[parts[0]] = value
         }
         return result
+    }
+
+    /// At most `count` records, evenly spaced through `records` (index files are often sorted
+    /// by class, so a prefix would hold one or two classes only).
+    static func evenlySpaced<T>(_ records: [T], count: Int) -> [T] {
+        guard count < records.count else { return records }
+        return (0..<count).map { records[$0 * records.count / count] }
     }
 
     func trainingOptions() throws -> TrainingOptions {
@@ -96,7 +103,7 @@ struct TrainCommand: ParsableCommand {
             for split in [DatasetSplit.train, .validation] {
                 if split == .train && dataset.name == holdOut { continue }
                 var records = dataset.records(in: split)
-                if let maxImages { records = Array(records.prefix(split == .train ? maxImages : max(1, maxImages / 4))) }
+                if let maxImages { records = Self.evenlySpaced(records, count: split == .train ? maxImages : max(1, maxImages / 4)) }
                 let (samples, summary) = builder.samples(for: records, threads: threads)
                 TrainLog.stderr("\(dataset.name) \(split): \(summary.records) images -> \(summary.samples) crops"
                                 + " (\(summary.boxesWithoutCandidate) boxes without a candidate, \(summary.failures.count) failures)")
