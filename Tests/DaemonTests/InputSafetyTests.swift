@@ -11,7 +11,6 @@ import Daemon
 /// daemon's targets starts a shell or another program.
 @Suite struct InputSafetyTests {
     let base: String
-    let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     init() throws {
         base = NSTemporaryDirectory() + "leuko-safety-\(UUID().uuidString)"
@@ -24,29 +23,7 @@ import Daemon
     /// Runs the daemon until `done` holds; returns the queue and what the processor was given.
     func runDaemon(_ extra: String = "", until done: @escaping @Sendable (JobQueue) async throws -> Bool,
                    while act: (JobQueue) async throws -> Void) async throws -> (JobQueue, [String]) {
-        let configuration = try Configuration.parse("""
-            inboxes = ["\(base)/in"]
-            outbox = "\(base)/out"
-            database = "\(base)/queue.sqlite"
-            settle_ms = 50
-            \(extra)
-            """)
-        let processor = FakeProcessor()
-        let runner = try DaemonRunner(configuration: configuration, processor: processor,
-                                      notifier: SystemdNotifier(environment: [:]), logger: quiet)
-        let group = runner.serviceGroup(signals: [])
-        let running = Task { try await group.run() }
-        try await act(runner.queue)
-        var reached = false
-        for _ in 0..<4000 where !reached {
-            reached = try await done(runner.queue)
-            if !reached { try? await Task.sleep(for: .milliseconds(5)) }
-        }
-        let counts = try await runner.queue.counts()
-        #expect(reached, "counts: \(counts)")
-        await group.triggerGracefulShutdown()
-        try await running.value
-        return (runner.queue, processor.processed)
+        try await DaemonHarness.run(base: base, extra: extra, until: done, while: act)
     }
 
     @Test func aFileSwappedForASymlinkAfterQueueingIsFailedNotFollowed() async throws {

@@ -20,28 +20,7 @@ import FolderWatch
     /// Runs the daemon with `extra` configuration lines until `done` holds for the queue.
     func runDaemon(_ extra: String, until done: @escaping @Sendable (JobQueue) async throws -> Bool,
                    while act: (JobQueue) async throws -> Void) async throws -> JobQueue {
-        let configuration = try Configuration.parse("""
-            inboxes = ["\(base)/in"]
-            outbox = "\(base)/out"
-            database = "\(base)/queue.sqlite"
-            settle_ms = 50
-            \(extra)
-            """)
-        let runner = try DaemonRunner(configuration: configuration, processor: FakeProcessor(),
-                                      notifier: SystemdNotifier(environment: [:]), logger: quiet)
-        let group = runner.serviceGroup(signals: [])
-        let running = Task { try await group.run() }
-        try await act(runner.queue)
-        var reached = false
-        for _ in 0..<4000 where !reached {
-            reached = try await done(runner.queue)
-            if !reached { try? await Task.sleep(for: .milliseconds(5)) }
-        }
-        let counts = try await runner.queue.counts()
-        #expect(reached, "counts: \(counts)")
-        await group.triggerGracefulShutdown()
-        try await running.value
-        return runner.queue
+        try await DaemonHarness.run(base: base, extra: extra, until: done, while: act).queue
     }
 
     @Test func tooLargeAndVanishedInputsFailAtOnceWithTheReason() async throws {
