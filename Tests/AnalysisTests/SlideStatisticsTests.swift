@@ -41,6 +41,7 @@ import TestSupport
         let part = lookup.window(image, TilePlan.Rect(x: 100, y: 40, width: 60, height: 30))
         #expect(part.normalized.width == 60 && part.nucleus.height == 30)
         #expect(part.nucleus[7, 5] == whole.nucleus[107, 45] && part.normalized[59, 29] == whole.normalized[159, 69])
+        #expect(lookup.nucleusPlane(image) == whole.nucleus)
         // Nucleus pixels (the placed centres) are far above red cells and glass.
         #expect(whole.nucleus[70, 70] > 0.5 && whole.nucleus[5, 5] < 0.05)
     }
@@ -72,7 +73,7 @@ import TestSupport
 
     @Test func calibrationFromSamplesSeparatesNucleusFromCytoplasm() throws {
         let samples = (0..<4).map { k in
-            PipelineFixtures.field(cells: k == 1 ? [] : Self.centres, seed: UInt64(10 + k))
+            PipelineFixtures.field(cells: k == 1 ? [] : Self.centres, seed: UInt64(10 + k)).image()
         }
         let localizer = FieldLocalizer()
         let c = try #require(SlideCalibration.estimate(samples: samples, localizer: localizer, pixelSpacing: nil))
@@ -84,13 +85,18 @@ import TestSupport
         #expect(abs(Double(reference) - Double.pi * 14 * 14) < 0.2 * Double.pi * 14 * 14)
         // Between the cytoplasm's and the nucleus's nucleus-stain concentration.
         let lookup = StainLookup(c, bitDepth: 8)
-        let field = lookup.window(samples[0].image(), TilePlan.Rect(x: 0, y: 0, width: 320, height: 240)).nucleus
+        let field = lookup.nucleusPlane(samples[0])
         let (nucleus, cytoplasm) = (field[70, 70], field[70, 70 + 20])
         #expect(cytoplasm < c.threshold && c.threshold < nucleus, "threshold \(c.threshold), cytoplasm \(cytoplasm), nucleus \(nucleus)")
         #expect(c.minArea == localizer.detector.minimumArea(width: 640, height: 480, pixelSpacing: nil))
+        // The pool's densest values: rank from the top, the same as a full sort.
+        let values = (0..<5000).map { Float(($0 * 7919) % 5000) / 100 }
+        for rank in [0, 3, 307, 4999, 6000] {
+            #expect(SlideCalibration.valueFromTop(values, rank: rank) == values.sorted(by: >)[min(rank, 4999)])
+        }
         // Nothing to estimate from.
         #expect(SlideCalibration.estimate(samples: [], localizer: localizer, pixelSpacing: nil) == nil)
-        #expect(SlideCalibration.estimate(samples: [RGBRaster(width: 64, height: 64, fill: (1, 1, 1))],
+        #expect(SlideCalibration.estimate(samples: [RGBRaster(width: 64, height: 64, fill: (1, 1, 1)).image()],
                                           localizer: localizer, pixelSpacing: nil) == nil)
     }
 }
