@@ -34,15 +34,26 @@ package struct CandidateDetector: Sendable {
     }
 
     package func detect(_ concentration: FloatPlane, pixelSpacing: PixelSpacing? = nil) -> Result {
+        detect(concentration, threshold: threshold(concentration),
+               minArea: minimumArea(width: concentration.width, height: concentration.height, pixelSpacing: pixelSpacing),
+               areaReference: nil)
+    }
+
+    /// The smallest nucleus component kept (pixels) in a `width x height` image: from
+    /// `minComponentAreaMicrons2` when the pixel spacing is known, else relative to the image
+    /// (capped at one field).
+    package func minimumArea(width w: Int, height h: Int, pixelSpacing: PixelSpacing?) -> Double {
+        if let s = pixelSpacing, s.x > 0, s.y > 0 { return parameters.minComponentAreaMicrons2 / (s.x * s.y) }
+        return max(4, parameters.minComponentFraction * Double(min(w * h, parameters.fieldPixels)))
+    }
+
+    /// Detection with the image-level statistics given instead of measured on this plane
+    /// (a slide window uses the slide's): threshold `t`, the smallest component `minArea`,
+    /// and `areaReference`, the nucleus area the relative size floor is taken of (nil: the
+    /// largest nucleus in this plane, as `detect(_:pixelSpacing:)` does).
+    package func detect(_ concentration: FloatPlane, threshold t: Float, minArea: Double, areaReference: Int?) -> Result {
         let w = concentration.width, h = concentration.height, p = parameters
-        let t = threshold(concentration)
         let mask = BinaryMask(concentration, above: t).opened(by: 1).holesFilled()
-        let minArea: Double
-        if let s = pixelSpacing, s.x > 0, s.y > 0 {
-            minArea = p.minComponentAreaMicrons2 / (s.x * s.y)
-        } else {
-            minArea = max(4, p.minComponentFraction * Double(min(w * h, p.fieldPixels)))
-        }
         let comps = ConnectedComponents(mask)
         let kept = comps.components.filter { Double($0.area) >= minArea }
         let empty = Result(threshold: t, candidates: [], nucleusLabels: [Int32](repeating: 0, count: w * h))
@@ -67,7 +78,7 @@ package struct CandidateDetector: Sendable {
                                                                           bridges: bridges, maxBridgeAreaRatio: p.maxBridgeAreaRatio)
         var parts = [[Int]](repeating: [], count: (groupOf.max() ?? -1) + 1)
         for (k, piece) in pieces.enumerated() { parts[groupOf[k]] += piece }
-        let maxArea = parts.map(\.count).max() ?? 1
+        let maxArea = areaReference ?? (parts.map(\.count).max() ?? 1)
         var candidates: [CellCandidate] = []
         var labels = [Int32](repeating: 0, count: w * h)
         for part in parts.sorted(by: { $0.count > $1.count })
@@ -88,7 +99,7 @@ package struct CandidateDetector: Sendable {
                 regionBox: region.clipped(width: w, height: h), centerX: region.centerX, centerY: region.centerY,
                 diameter: (region.width * region.height).squareRoot(),
                 nucleusBox: nucleus,
-                nucleusArea: part.count, score: (Double(part.count) / Double(maxArea)).squareRoot(),
+                nucleusArea: part.count, score: min(1, (Double(part.count) / Double(maxArea)).squareRoot()),
                 touchesBorder: cut))
         }
         return Result(threshold: t, candidates: candidates, nucleusLabels: labels)

@@ -51,14 +51,24 @@ package struct FieldLocalizer: Sendable {
             throw AnalysisError(.unsupportedImage, "image is \(image.width)x\(image.height); need at least 8x8")
         }
         let n = timer.time("normalize") { normalizer.normalizeWithConcentrations(image) }
-        let (normalized, estimate, conc) = (n.image, n.estimate, n.nucleus)
+        return locate(normalized: n.image, stains: n.estimate, nucleus: n.nucleus, timer: &timer) {
+            detector.detect($0, pixelSpacing: image.pixelSpacing)
+        }
+    }
+
+    /// The stages after normalisation: smooth the nucleus-stain concentration, find the
+    /// candidates with `detect` (given the smoothed plane), build the saliency prior and the
+    /// cell regions. Times "candidates" and "saliency".
+    func locate(normalized: RGBRaster, stains: MacenkoNormalizer.Estimate, nucleus conc: FloatPlane,
+                timer: inout StageTimer, detect: (FloatPlane) -> CandidateDetector.Result) -> Result {
         let (smooth, found) = timer.time("candidates") {
             let smooth = GaussianBlur.apply(conc, sigma: detector.parameters.smoothingSigma)
-            return (smooth, detector.detect(smooth, pixelSpacing: image.pixelSpacing))
+            return (smooth, detect(smooth))
         }
+        let (w, h) = (normalized.width, normalized.height)
         let (prior, labels) = timer.time("saliency") {
-            let (halo, labels) = cellRegions(found, width: image.width, height: image.height)
-            var combined = FloatPlane(width: image.width, height: image.height)
+            let (halo, labels) = cellRegions(found, width: w, height: h)
+            var combined = FloatPlane(width: w, height: h)
             let t = found.threshold
             for i in 0..<combined.values.count {
                 let n = min(1, max(0, (smooth.values[i] - t / 2) / t))
@@ -68,9 +78,8 @@ package struct FieldLocalizer: Sendable {
             for i in 0..<prior.values.count { prior.values[i] = min(1, max(0, prior.values[i])) }
             return (prior, labels)
         }
-        let t = found.threshold
-        return Result(normalized: normalized, prior: prior, nucleusConcentration: smooth, stains: estimate,
-                      threshold: t, candidates: found.candidates, cellLabels: labels)
+        return Result(normalized: normalized, prior: prior, nucleusConcentration: smooth, stains: stains,
+                      threshold: found.threshold, candidates: found.candidates, cellLabels: labels)
     }
 
     /// Decodes `path` with ImageIO and runs the pipeline.

@@ -11,7 +11,8 @@ import Tensor
 /// of each stage in ms, cells per field and cells per second (cells / median seconds).
 /// Slide: a generated `SyntheticSlideRegion` TIFF (JPEG tiles, no glass: every tile is
 /// analysed) analysed once per thread count; seconds and seconds per gigapixel (seconds /
-/// (width x height / 1e9)), cells, the peak RSS of the process. Thread counts set the
+/// (width x height / 1e9)), cells, how many placed WBCs were found once, missed or found
+/// more than once, and the peak RSS of the process during that analysis (reset before it). Thread counts set the
 /// analyzer's `threads` (network and tile workers). It measures; it asserts nothing.
 package enum AnalyzeBenchmark {
     package struct FieldRow: Codable, Sendable {
@@ -34,9 +35,17 @@ package enum AnalyzeBenchmark {
         package var tiles: Int
         package var peakRSSMB: Int
         package var stagesMs: [String: Double]
+        /// Placed WBCs inside exactly one reported cell's box, inside none, inside several;
+        /// reported cells containing no placed WBC.
+        package var wbcFoundOnce: Int
+        package var wbcMissed: Int
+        package var wbcFoundMoreThanOnce: Int
+        package var otherCells: Int
         enum CodingKeys: String, CodingKey {
             case threads, seconds, cells, tiles
             case secondsPerGigapixel = "seconds_per_gigapixel", peakRSSMB = "peak_rss_mb", stagesMs = "stages_ms"
+            case wbcFoundOnce = "wbc_found_once", wbcMissed = "wbc_missed", wbcFoundMoreThanOnce = "wbc_found_more_than_once"
+            case otherCells = "other_cells"
         }
     }
 
@@ -82,12 +91,17 @@ package enum AnalyzeBenchmark {
             let cells = runs[0].cells.count
             fields.append(FieldRow(threads: threads, msMedian: total, stagesMsMedian: stages, cells: cells,
                                    cellsPerSecond: Double(cells) / (total / 1000)))
+            ProcessMemory.resetPeak()
             let slide = try analyzer.analyze(path: slidePath)
             let info = try ImageReader.info(slidePath)
+            let hits = placed.map { p in slide.cells.filter { $0.box.x0 <= p.x && p.x <= $0.box.x1 && $0.box.y0 <= p.y && p.y <= $0.box.y1 }.count }
+            let other = slide.cells.filter { c in !placed.contains { c.box.x0 <= $0.x && $0.x <= c.box.x1 && c.box.y0 <= $0.y && $0.y <= c.box.y1 } }
             slides.append(SlideRow(threads: threads, seconds: slide.processingSeconds,
                                    secondsPerGigapixel: slide.processingSeconds / (Double(slideSide * slideSide) / 1e9),
                                    cells: slide.cells.count, tiles: try analyzer.plan(for: info).tiles.count,
-                                   peakRSSMB: ProcessMemory.peakResidentBytes() >> 20, stagesMs: slide.stageMilliseconds))
+                                   peakRSSMB: ProcessMemory.peakResidentBytes() >> 20, stagesMs: slide.stageMilliseconds,
+                                   wbcFoundOnce: hits.filter { $0 == 1 }.count, wbcMissed: hits.filter { $0 == 0 }.count,
+                                   wbcFoundMoreThanOnce: hits.filter { $0 > 1 }.count, otherCells: other.count))
         }
         return Report(model: model.metadata["model"] ?? "?", repeats: repeats, field: fields, slideWidth: slideSide,
                       slideHeight: slideSide, slideWBCPlaced: placed.count, slide: slides)

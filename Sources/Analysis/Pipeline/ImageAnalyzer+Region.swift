@@ -11,6 +11,14 @@ extension ImageAnalyzer {
     func cells(in raster: RGBRaster, originX: Int, originY: Int, imageWidth: Int, imageHeight: Int,
                claim: TilePlan.Rect?, registry: TileRun? = nil, timer: inout StageTimer) throws -> [DetectedCell] {
         let result = try localizer.run(raster, timer: &timer)
+        return try cells(from: result, originX: originX, originY: originY, imageWidth: imageWidth,
+                         imageHeight: imageHeight, claim: claim, registry: registry, timer: &timer)
+    }
+
+    /// The cells of a localised region (`result`'s pixel (0, 0) is image pixel (originX,
+    /// originY)): as `cells(in:…)` after localisation.
+    func cells(from result: FieldLocalizer.Result, originX: Int, originY: Int, imageWidth: Int, imageHeight: Int,
+               claim: TilePlan.Rect?, registry: TileRun?, timer: inout StageTimer) throws -> [DetectedCell] {
         let slack = Double(settings.seamSlack)
         var chosen = result.candidates.filter { c in
             claim?.contains(x: Double(originX) + c.centerX, y: Double(originY) + c.centerY, slack: slack) ?? true

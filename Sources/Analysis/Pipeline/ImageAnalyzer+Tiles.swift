@@ -19,6 +19,7 @@ extension ImageAnalyzer {
         }
         // Formats without random access are decoded once and cut in memory.
         let whole: Image? = info.format == .tiff ? nil : try timer.time("decode") { try read { try ImageReader.read(path) } }
+        let stains = try timer.time("calibrate") { try calibrate(path: path, whole: whole, info: info) }
         let run = TileRun(tiles: plan.tiles.count, overlay: OverlayAccumulator(
             imageWidth: info.width, imageHeight: info.height, maxSide: settings.overlayMaxSide),
             cellImageBudget: settings.memoryLimitBytes / 8)
@@ -33,7 +34,8 @@ extension ImageAnalyzer {
                     if Task.isCancelled { run.fail(AnalysisError(.cancelled, "the analysis of \(path) was cancelled")); break }
                     do {
                         let tile = plan.tiles[index]
-                        let found = try analyzeTile(tile, path: path, whole: whole, info: info, run: run, timer: &local)
+                        let found = try analyzeTile(tile, path: path, whole: whole, info: info, stains: stains, run: run,
+                                                    timer: &local)
                         run.finish(found, clock: clock, progress: progress)
                         ProcessMemory.releaseFreedMemory()
                     } catch {
@@ -78,15 +80,63 @@ extension ImageAnalyzer {
     /// Tiles analysed at once: the thread setting (or all cores).
     var tileWorkers: Int { settings.threads > 0 ? settings.threads : Parallel.threadCount }
 
-    /// Decodes one tile, adds its core to the overlay, and analyses it unless blank.
-    private func analyzeTile(_ tile: TilePlan.Tile, path: String, whole: Image?, info: ImageInfo, run: TileRun,
-                             timer: inout StageTimer) throws -> [DetectedCell]? {
+    /// Decodes one tile, adds its core to the overlay, and analyses it unless blank (nil).
+    /// With slide-level `stains`, only the windows around pixels above the slide's threshold
+    /// are localised (`TileWindows`); without (no calibration was possible), the tile's
+    /// stained part is localised as a field.
+    private func analyzeTile(_ tile: TilePlan.Tile, path: String, whole: Image?, info: ImageInfo, stains: SlideStains?,
+                             run: TileRun, timer: inout StageTimer) throws -> [DetectedCell]? {
         let r = tile.read
         let image = try timer.time("decode") {
             try whole.map { $0.cropped(x: r.x, y: r.y, width: r.width, height: r.height) }
                 ?? read { try ImageReader.readRegion(path, x: r.x, y: r.y, width: r.width, height: r.height) }
         }
         timer.time("overlay") { run.addToOverlay(image, originX: r.x, originY: r.y, core: tile.core) }
+        let found: [DetectedCell]?
+        if let stains, image.bitDepth == stains.lookup.bitDepth {
+            found = try windowCells(image, tile: tile, info: info, stains: stains, run: run, timer: &timer)
+        } else {
+            found = try stainedPartCells(image, tile: tile, info: info, run: run, timer: &timer)
+        }
+        guard var found else { return nil }
+        for k in found.indices {
+            guard let images = found[k].images else { continue }
+            if !run.reserveImageBytes(images.rgb.count + images.segmentation.count + 4 * images.gradCAM.count) {
+                found[k].images = nil
+            }
+        }
+        return found
+    }
+
+    /// The cells of a tile under slide-level statistics; nil when no pixel reaches the
+    /// threshold (blank for this purpose).
+    private func windowCells(_ image: Image, tile: TilePlan.Tile, info: ImageInfo, stains: SlideStains, run: TileRun,
+                             timer: inout StageTimer) throws -> [DetectedCell]? {
+        let r = tile.read
+        let hot = timer.time("screen") {
+            stains.lookup.hotBlocks(image, threshold: stains.calibration.hotThreshold(localizer.detector.parameters))
+        }
+        let slack = settings.seamSlack
+        let keep = TilePlan.Rect(x: tile.core.x - slack - r.x, y: tile.core.y - slack - r.y,
+                                 width: tile.core.width + 2 * slack, height: tile.core.height + 2 * slack)
+        let windows = TileWindows.windows(hot, keep: keep)
+        guard !windows.isEmpty else { return nil }
+        var found: [DetectedCell] = []
+        for w in windows {
+            if Task.isCancelled { throw AnalysisError(.cancelled, "the analysis was cancelled") }
+            let result = localizer.run(window: w, of: image, lookup: stains.lookup, calibration: stains.calibration,
+                                       timer: &timer)
+            found += try cells(from: result, originX: r.x + w.x, originY: r.y + w.y, imageWidth: info.width,
+                               imageHeight: info.height, claim: tile.core, registry: run, timer: &timer)
+        }
+        return found
+    }
+
+    /// The cells of a tile localised as a field with its own statistics (no slide
+    /// calibration): the stained part of the tile (grown by the margin); nil when blank.
+    private func stainedPartCells(_ image: Image, tile: TilePlan.Tile, info: ImageInfo, run: TileRun,
+                                  timer: inout StageTimer) throws -> [DetectedCell]? {
+        let r = tile.read
         // A claimed cell's nucleus lies around its centre, inside the core grown by the slack:
         // a tile with no stain there is skipped; otherwise only the stained part of the tile
         // (grown by the margin) is analysed, so sparse slides cost little.
@@ -105,15 +155,8 @@ extension ImageAnalyzer {
         let part = sx0 == 0 && sy0 == 0 && sx1 == image.width && sy1 == image.height
             ? image : image.cropped(x: sx0, y: sy0, width: sx1 - sx0, height: sy1 - sy0)
         let raster = timer.time("decode") { RGBRaster(image: part) }
-        var found = try cells(in: raster, originX: r.x + sx0, originY: r.y + sy0, imageWidth: info.width,
-                              imageHeight: info.height, claim: tile.core, registry: run, timer: &timer)
-        for k in found.indices {
-            guard let images = found[k].images else { continue }
-            if !run.reserveImageBytes(images.rgb.count + images.segmentation.count + 4 * images.gradCAM.count) {
-                found[k].images = nil
-            }
-        }
-        return found
+        return try cells(in: raster, originX: r.x + sx0, originY: r.y + sy0, imageWidth: info.width,
+                         imageHeight: info.height, claim: tile.core, registry: run, timer: &timer)
     }
 
     /// Runs an ImageIO call, turning its error into `AnalysisError.unreadableInput`.
