@@ -38,40 +38,46 @@ package struct SlideCalibration: Sendable {
         self.areaReference = areaReference; self.sampledPixels = sampledPixels; self.sampleNuclei = sampleNuclei
     }
 
-    /// Estimates the statistics from `samples` (regions of one slide, each at least 8 x 8);
-    /// nil when they hold no stain to estimate from.
-    package static func estimate(samples: [RGBRaster], localizer: FieldLocalizer,
+    /// Estimates the statistics from `samples` (regions of one slide, each at least 8 x 8,
+    /// all of one bit depth, 8 or 16); nil when they hold no stain to estimate from. The white
+    /// level and stain matrix are estimated on every other pixel of every other row (a
+    /// quarter of the pool is plenty for a 3x3 covariance and a few percentiles).
+    package static func estimate(samples: [Image], localizer: FieldLocalizer,
                                  pixelSpacing: PixelSpacing?) -> SlideCalibration? {
         let regions = samples.filter { $0.width >= 8 && $0.height >= 8 }
-        let total = regions.reduce(0) { $0 + $1.count }
-        guard total > 0 else { return nil }
-        var pool = RGBRaster(width: total, height: 1)
-        var at = 0
-        for s in regions {
-            pool.r.replaceSubrange(at..<(at + s.count), with: s.r)
-            pool.g.replaceSubrange(at..<(at + s.count), with: s.g)
-            pool.b.replaceSubrange(at..<(at + s.count), with: s.b)
-            at += s.count
+        guard let bitDepth = regions.first?.bitDepth, bitDepth == 8 || bitDepth == 16,
+              regions.allSatisfy({ $0.bitDepth == bitDepth }) else { return nil }
+        let total = regions.reduce(0) { $0 + $1.width * $1.height }
+        var r: [Float] = [], g: [Float] = [], b: [Float] = []
+        for image in regions {
+            let raster = RGBRaster(image: image)
+            for y in stride(from: 0, to: raster.height, by: 2) {
+                for x in stride(from: 0, to: raster.width, by: 2) {
+                    let i = y * raster.width + x
+                    r.append(raster.r[i]); g.append(raster.g[i]); b.append(raster.b[i])
+                }
+            }
         }
+        let pool = RGBRaster(width: r.count, height: 1, r: r, g: g, b: b)
+        r = []; g = []; b = []
         let white = OpticalDensity.estimateWhite(pool)
         let estimate = localizer.normalizer.estimate(OpticalDensity(pool, white: white))
-        pool = RGBRaster(width: 0, height: 0)
         guard estimate.stainedPixels > 0 else { return nil }
+        let whiteLevel = SIMD3(white.0, white.1, white.2)
 
         // Smoothed nucleus concentrations per region (smoothing needs the region's layout).
-        let detector = localizer.detector
+        let detector = localizer.detector, p = detector.parameters
+        let lookup = StainLookup(SlideCalibration(white: whiteLevel, estimate: estimate, threshold: 0, minArea: 0,
+                                                  areaReference: nil), bitDepth: bitDepth)
         var smoothed: [FloatPlane] = []
         var values: [Float] = []
         values.reserveCapacity(total)
-        for s in regions {
-            let od = OpticalDensity(s, white: white)
-            let conc = localizer.normalizer.concentrationPlanes(od, stains: estimate.stains).nucleus
-            let smooth = GaussianBlur.apply(conc, sigma: detector.parameters.smoothingSigma)
+        for image in regions {
+            let smooth = GaussianBlur.apply(lookup.nucleusPlane(image), sigma: p.smoothingSigma)
             values += smooth.values
             smoothed.append(smooth)
         }
-        let peak = Statistics.percentile(values, 100 * (1 - Double(min(peakRank, values.count - 1)) / Double(max(1, values.count - 1))))
-        let p = detector.parameters
+        let peak = valueFromTop(values, rank: peakRank)
         let stained = values.filter { $0 > 0.02 * peak }
         values = []
         let otsu = stained.count > 16 ? Statistics.otsu(stained) : peak
@@ -79,14 +85,25 @@ package struct SlideCalibration: Sendable {
         let minArea = detector.minimumArea(width: p.fieldPixels, height: 1, pixelSpacing: pixelSpacing)
 
         var largest = 0, nuclei = 0
-        for smooth in smoothed {
+        for smooth in smoothed where smooth.values.contains(where: { $0 > threshold }) {
             let found = detector.detect(smooth, threshold: threshold, minArea: minArea, areaReference: nil)
             nuclei += found.candidates.count
             largest = max(largest, found.candidates.map(\.nucleusArea).max() ?? 0)
         }
-        return SlideCalibration(white: SIMD3(white.0, white.1, white.2), estimate: estimate, threshold: threshold,
-                                minArea: minArea, areaReference: largest > 0 ? largest : nil, sampledPixels: total,
-                                sampleNuclei: nuclei)
+        return SlideCalibration(white: whiteLevel, estimate: estimate, threshold: threshold, minArea: minArea,
+                                areaReference: largest > 0 ? largest : nil, sampledPixels: total, sampleNuclei: nuclei)
+    }
+
+    /// The value `rank` places from the top of `values` (0: the maximum; the minimum when
+    /// there are fewer), selecting among the values above a quarter of the maximum when
+    /// enough lie there (the same value, found without copying the whole pool).
+    static func valueFromTop(_ values: [Float], rank: Int) -> Float {
+        guard let top = values.max() else { return 0 }
+        let high = values.filter { $0 > 0.25 * top }
+        let pool = high.count > rank ? high : values
+        let k = max(0, pool.count - 1 - rank)
+        var copy = pool
+        return copy.withUnsafeMutableBufferPointer { Statistics.select($0, k) }
     }
 
     /// The threshold below which a raw (unsmoothed) pixel cannot make a smoothed pixel pass

@@ -71,6 +71,27 @@ package struct StainLookup: Sendable {
         return hot
     }
 
+    /// The (non-negative, unsmoothed) nucleus-stain concentration of every pixel of `image`.
+    package func nucleusPlane(_ image: Image) -> FloatPlane {
+        precondition(image.bitDepth == bitDepth, "the lookup was built for \(bitDepth)-bit samples")
+        var out = [Float](repeating: 0, count: image.width * image.height)
+        func fill<S: FixedWidthInteger>(_ p: UnsafeBufferPointer<S>) {
+            let (c, g, b) = Self.layout(image)
+            nucleus.withUnsafeBufferPointer { t in
+                out.withUnsafeMutableBufferPointer { o in
+                    let (t1, t2) = (levels, 2 * levels)
+                    var i = 0
+                    for k in 0..<o.count {
+                        o[k] = max(0, t[Int(p[i])] + t[t1 + Int(p[i + g])] + t[t2 + Int(p[i + b])])
+                        i += c
+                    }
+                }
+            }
+        }
+        if image.bitDepth == 16 { image.samples16.withUnsafeBufferPointer { fill($0) } } else { image.samples8.withUnsafeBufferPointer { fill($0) } }
+        return FloatPlane(width: image.width, height: image.height, values: out)
+    }
+
     /// The normalised raster and the (non-negative, unsmoothed) nucleus-stain concentration
     /// of `rect` of `image`, as `MacenkoNormalizer.normalizeWithConcentrations` makes them for
     /// a whole field.

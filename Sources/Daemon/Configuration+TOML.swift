@@ -8,7 +8,7 @@ extension Configuration {
         "rescan_interval_s", "ignore", "follow_symlinks", "max_attempts", "lease_s", "backoff_base_s",
         "backoff_factor", "backoff_cap_s", "backoff_jitter", "retention_days", "max_file_mb", "max_pixels",
         "on_success", "report_group", "report_file_mode", "report_dir_mode", "database_mode",
-        "shutdown_timeout_s", "status_interval_s", "log_level",
+        "shutdown_timeout_s", "status_interval_s", "log_level", "job_time_limit_s", "job_time_limit_s_per_mb",
     ]
 
     /// Reads and checks the configuration file at `path`.
@@ -80,6 +80,8 @@ extension Configuration {
         c.reportFileMode = try r.mode("report_file_mode") ?? c.reportFileMode
         c.reportDirectoryMode = try r.mode("report_dir_mode") ?? c.reportDirectoryMode
         c.databaseMode = try r.mode("database_mode") ?? c.databaseMode
+        c.jobTimeLimitSeconds = try r.int("job_time_limit_s", in: 1...604_800) ?? c.jobTimeLimitSeconds
+        c.jobTimeLimitSecondsPerMegabyte = try r.double("job_time_limit_s_per_mb", in: 0...3_600) ?? c.jobTimeLimitSecondsPerMegabyte
         c.shutdownTimeoutSeconds = try r.int("shutdown_timeout_s", in: 1...3_600) ?? c.shutdownTimeoutSeconds
         c.statusIntervalSeconds = try r.int("status_interval_s", in: 1...3_600) ?? c.statusIntervalSeconds
         if let level = try r.string("log_level") {

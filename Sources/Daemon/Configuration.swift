@@ -57,6 +57,10 @@ package struct Configuration: Sendable, Equatable {
     package var reportDirectoryMode: UInt16 = 0o750
     /// Permissions of the queue database (`database_mode`, octal).
     package var databaseMode: UInt16 = 0o600
+    /// A job's time limit, in s: this much for any input (`job_time_limit_s`) ...
+    package var jobTimeLimitSeconds = 600
+    /// ... plus this much per MiB of input (`job_time_limit_s_per_mb`); see `timeLimitSeconds(forBytes:)`.
+    package var jobTimeLimitSecondsPerMegabyte = 8.0
     /// On SIGTERM, how long running jobs may take to finish before they are handed back, in s
     /// (`shutdown_timeout_s`).
     package var shutdownTimeoutSeconds = 30
@@ -91,6 +95,15 @@ package struct Configuration: Sendable, Equatable {
         options.backoff = BackoffPolicy(base: backoffBaseSeconds, factor: backoffFactor,
                                         cap: backoffCapSeconds, jitter: backoffJitter)
         return options
+    }
+
+    /// The time limit of a job whose input has `bytes` bytes, in whole seconds (rounded up):
+    /// `job_time_limit_s + job_time_limit_s_per_mb x MiB`. A job still running then is
+    /// cancelled and fails (retried by the retry policy) with "exceeded the time limit".
+    package func timeLimitSeconds(forBytes bytes: Int64) -> Int {
+        let perByte = jobTimeLimitSecondsPerMegabyte / 1_048_576
+        let extra = (Double(max(bytes, 0)) * perByte).rounded(.up)
+        return jobTimeLimitSeconds + Int(min(extra, 1e12))
     }
 
     /// The watcher's options (settle, rescan, ignore, symlinks) from this configuration.

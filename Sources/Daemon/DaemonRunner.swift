@@ -23,11 +23,14 @@ package struct DaemonRunner: Sendable {
     let notifier: SystemdNotifier
     let logger: Logger
     let makeSource: @Sendable () throws -> any FileEventSource
+    /// How long a cancelled job attempt may take to stop before it is left behind as stuck.
+    let cancelGrace: Duration
 
     /// Opens (creating if needed) the queue database with `database_mode` permissions.
     package init(configuration: Configuration, configurationPath: String? = nil, processor: any JobProcessor,
                  notifier: SystemdNotifier = SystemdNotifier(), logger: Logger, clock: any JobClock = SystemJobClock(),
-                 makeSource: @escaping @Sendable () throws -> any FileEventSource = { try InotifyEventSource() }) throws {
+                 makeSource: @escaping @Sendable () throws -> any FileEventSource = { try InotifyEventSource() },
+                 cancelGrace: Duration = .seconds(10)) throws {
         self.configuration = configuration
         self.configurationPath = configurationPath
         self.store = ConfigurationStore(configuration)
@@ -35,6 +38,7 @@ package struct DaemonRunner: Sendable {
         self.notifier = notifier
         self.logger = logger
         self.makeSource = makeSource
+        self.cancelGrace = cancelGrace
         _ = try ReportPermissions(configuration)  // an unknown report_group stops start-up
         queue = try JobQueue(path: configuration.database, options: configuration.jobQueueOptions, clock: clock)
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: configuration.database + suffix) {
@@ -74,7 +78,7 @@ package struct DaemonRunner: Sendable {
             .init(service: MaintenanceService(queue: queue, configuration: configuration, logger: logger)),
         ]
         services.append(.init(service: WorkerPoolService(queue: queue, processor: processor, store: store,
-                                                         health: health, logger: logger),
+                                                         health: health, logger: logger, cancelGrace: cancelGrace),
                               successTerminationBehavior: .gracefullyShutdownGroup))
         services.append(.init(service: IngestService(queue: queue, store: store, logger: logger, makeSource: makeSource)))
         if let configurationPath, let reloadTriggers {

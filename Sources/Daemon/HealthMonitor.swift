@@ -1,10 +1,17 @@
-/// Which workers have shown signs of life recently: the watchdog pings systemd only when every
-/// registered worker has (so a hung worker loop gets the daemon restarted).
+/// Which workers have shown signs of life recently, and which analyses were left behind
+/// stuck: the watchdog pings systemd only while the daemon is healthy, so systemd restarts a
+/// daemon whose worker loop hung or that has too many stuck analyses.
 ///
-/// A worker reports at each loop turn and, while a job runs, at each lease renewal. Time is
-/// the monotonic `ContinuousClock`.
+/// A worker reports at each loop turn and, while a job runs, at each lease renewal. An
+/// analysis is stuck when it was cancelled (time limit, shutdown) and did not return within
+/// the grace period: its worker moved on to other jobs, but its thread still runs. It stops
+/// counting when it returns at last. The daemon is unhealthy once `stuckLimit` analyses (the
+/// number of workers) are stuck at the same time — each may be burning a core or holding
+/// memory, and only a restart reclaims them. Time is the monotonic `ContinuousClock`.
 package actor HealthMonitor {
     private var lastSeen: [String: ContinuousClock.Instant] = [:]
+    private var stuckJobs: [Int64: ContinuousClock.Instant] = [:]
+    private var stuckLimit = 1
 
     package init() {}
 
@@ -17,10 +24,23 @@ package actor HealthMonitor {
     /// `worker` is alive now.
     package func alive(_ worker: String) { if lastSeen[worker] != nil { lastSeen[worker] = .now } }
 
-    /// True when every tracked worker was alive within `window`.
+    /// Stuck analyses that make the daemon unhealthy (at least 1).
+    package func setStuckLimit(_ limit: Int) { stuckLimit = max(limit, 1) }
+
+    /// Job `id`'s analysis was cancelled and has not returned.
+    package func stuck(job id: Int64) { stuckJobs[id] = .now }
+
+    /// Job `id`'s stuck analysis has returned after all.
+    package func returned(job id: Int64) { stuckJobs[id] = nil }
+
+    /// Analyses stuck now.
+    package var stuckCount: Int { stuckJobs.count }
+
+    /// True when every tracked worker was alive within `window` and fewer than the limit of
+    /// analyses are stuck.
     package func isHealthy(within window: Duration) -> Bool {
         let now = ContinuousClock.now
-        return lastSeen.values.allSatisfy { now - $0 <= window }
+        return stuckJobs.count < stuckLimit && lastSeen.values.allSatisfy { now - $0 <= window }
     }
 
     /// Workers tracked now.

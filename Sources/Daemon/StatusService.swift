@@ -5,8 +5,10 @@ import ServiceLifecycle
 
 /// Talks to systemd: `READY=1` once running, a `STATUS=` line with the queue counts every
 /// `status_interval_s`, and `WATCHDOG=1` at half the watchdog timeout while every worker is
-/// alive (so a hung worker loop gets the daemon restarted). Runs until graceful shutdown
-/// (it is the last service stopped, so it keeps the watchdog fed while workers finish).
+/// alive and fewer analyses are stuck than there are workers (`HealthMonitor`), so a hung
+/// worker loop or a pile of analyses that ignore cancellation gets the daemon restarted. Runs
+/// until graceful shutdown (it is the last service stopped, so it keeps the watchdog fed while
+/// workers finish).
 package struct StatusService: Service, CustomStringConvertible {
     let queue: JobQueue
     let notifier: SystemdNotifier
@@ -24,20 +26,24 @@ package struct StatusService: Service, CustomStringConvertible {
 
     package var description: String { "StatusService" }
 
-    /// The line systemd shows, e.g. `3 queued, 1 running, 0 retrying, 2 failed; 12 done in 1h`.
-    package static func statusLine(_ s: QueueSnapshot) -> String {
+    /// The line systemd shows, e.g. `3 queued, 1 running, 0 retrying, 2 failed; 12 done in 1h`,
+    /// with `; 1 analysis stuck` appended while analyses are left behind.
+    package static func statusLine(_ s: QueueSnapshot, stuck: Int = 0) -> String {
         let c = s.counts
         return "\(c.queued) queued, \(c.running) running, \(c.retrying) retrying, \(c.failed) failed; "
             + "\(s.throughput.succeeded) done in \(AdminOutput.age(s.throughput.windowSeconds))"
+            + (stuck > 0 ? "; \(stuck) \(stuck == 1 ? "analysis" : "analyses") stuck" : "")
     }
 
     package func run() async throws {
         let tick = min(statusInterval, notifier.watchdogPingInterval ?? statusInterval)
         var sinceStatus = Duration.zero
         var ready = false
+        var withholding = false
         while !Task.isCancelled {
+            let stuck = await health.stuckCount
             if !ready || sinceStatus >= statusInterval {
-                let line = (try? await queue.snapshot()).map(Self.statusLine) ?? "queue unavailable"
+                let line = (try? await queue.snapshot()).map { Self.statusLine($0, stuck: stuck) } ?? "queue unavailable"
                 do {
                     if ready { try notifier.status(line) } else { try notifier.ready(status: line) }
                     ready = true
@@ -46,8 +52,14 @@ package struct StatusService: Service, CustomStringConvertible {
                 }
                 sinceStatus = .zero
             }
-            if let watchdog = notifier.watchdogInterval, await health.isHealthy(within: watchdog) {
-                do { try notifier.watchdog() } catch { logger.warning("\(error)") }
+            if let watchdog = notifier.watchdogInterval {
+                let healthy = await health.isHealthy(within: watchdog)
+                if healthy {
+                    do { try notifier.watchdog() } catch { logger.warning("\(error)") }
+                } else if !withholding {
+                    logger.critical("unhealthy (a worker loop is not responding, or \(stuck) stuck \(stuck == 1 ? "analysis" : "analyses") reached the limit of one per worker): no longer telling systemd's watchdog, which will restart the daemon")
+                }
+                withholding = !healthy
             }
             if Task.isShuttingDownGracefully { return }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }

@@ -8,6 +8,13 @@ import ServiceLifecycle
 /// or fail it; repeat until graceful shutdown, or until a reload lowers `workers` below its
 /// index. Each job is handled with the configuration current when it was claimed.
 ///
+/// Each attempt has a time limit (`Configuration.timeLimitSeconds(forBytes:)`). The lease is
+/// renewed while the attempt runs, so a hung analysis would otherwise hold the job and the
+/// worker forever: at the limit the attempt is cancelled and the job fails with "exceeded the
+/// time limit of N s" (retried by the retry policy). The attempt runs in a task of its own
+/// (`RunningAttempt`), so the worker does not wait for it: it waits `cancelGrace` for the
+/// attempt to stop, then leaves it behind as stuck (`HealthMonitor`) and claims the next job.
+///
 /// On graceful shutdown the worker stops claiming; a job in progress gets
 /// `shutdown_timeout_s` to finish and is then cancelled and handed back to the queue (its
 /// attempt not counted). A job whose lease is lost (the rescuer took it, an admin cancelled
@@ -25,9 +32,12 @@ package struct WorkerService: Service, CustomStringConvertible {
     let logger: Logger
     /// How long an idle worker waits before looking for work again.
     let pollInterval: Duration
+    /// How long a cancelled attempt may take to return before it is left behind as stuck.
+    let cancelGrace: Duration
 
     package init(index: Int, queue: JobQueue, processor: any JobProcessor, store: ConfigurationStore,
-                 health: HealthMonitor, logger: Logger, pollInterval: Duration = .milliseconds(250)) {
+                 health: HealthMonitor, logger: Logger, pollInterval: Duration = .milliseconds(250),
+                 cancelGrace: Duration = .seconds(10)) {
         self.index = index
         self.queue = queue
         self.processor = processor
@@ -35,6 +45,7 @@ package struct WorkerService: Service, CustomStringConvertible {
         self.health = health
         self.logger = logger
         self.pollInterval = pollInterval
+        self.cancelGrace = cancelGrace
     }
 
     package var description: String { "WorkerService(\(name))" }
@@ -64,20 +75,49 @@ package struct WorkerService: Service, CustomStringConvertible {
         }
     }
 
-    private enum Outcome: Sendable {
+    /// How an attempt ended, as far as the worker is concerned.
+    enum Outcome: Sendable {
+        /// The processor returned: nil on success, else the failure to record.
         case finished(JobFailure?)
+        /// The lease was taken away (rescued, cancelled by an admin): the result is dropped.
         case leaseLost(String)
+        /// Graceful shutdown and `shutdown_timeout_s` passed: the job goes back to the queue.
         case deadline
+        /// The job's time limit (in s) passed; `abandoned` when its analysis did not stop.
+        case timeLimit(seconds: Int, abandoned: Bool)
+        /// Nothing to record (a racer that lost, or the worker itself was cancelled).
         case ignored
     }
 
     private func work(on claim: ClaimedJob, configuration: Configuration) async {
         let job = claim.job
-        logger.info("job \(job.id) attempt \(job.attempt): \(AdminOutput.oneLine(job.path))")
+        let limit = configuration.timeLimitSeconds(forBytes: job.size)
+        logger.info("job \(job.id) attempt \(job.attempt): \(AdminOutput.oneLine(job.path)) (time limit \(limit) s)")
+        let running = RunningAttempt { await self.attempt(job, configuration) }
+        var outcome = await withTaskCancellationHandler {
+            await firstEvent(of: running, claim, timeLimit: limit, configuration)
+        } onCancel: {
+            running.cancel()
+        }
+        if case .finished = outcome {} else {
+            outcome = await stop(running, job: job, after: outcome)
+        }
+        await settle(claim, outcome, configuration)
+    }
+
+    /// Waits for whichever comes first: the attempt's result, a lost lease, the shutdown
+    /// deadline or the time limit. Renews the lease meanwhile. Returns without waiting for
+    /// the attempt when something else came first.
+    private func firstEvent(of running: RunningAttempt<JobFailure?>, _ claim: ClaimedJob, timeLimit: Int,
+                            _ configuration: Configuration) async -> Outcome {
+        let job = claim.job
         let leaseRenewal = min(Duration.seconds(configuration.leaseSeconds) / 3, .seconds(5))
         let shutdownTimeout = Duration.seconds(configuration.shutdownTimeoutSeconds)
-        let outcome = await withTaskGroup(of: Outcome.self) { group in
-            group.addTask { .finished(await self.attempt(job, configuration)) }
+        return await withTaskGroup(of: Outcome.self) { group in
+            group.addTask {
+                guard let failure = await running.value() else { return .ignored }
+                return .finished(failure)
+            }
             group.addTask {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: leaseRenewal)
@@ -102,6 +142,14 @@ package struct WorkerService: Service, CustomStringConvertible {
                     return .ignored
                 }
             }
+            group.addTask {
+                do {
+                    try await Task.sleep(for: .seconds(timeLimit))
+                    return .timeLimit(seconds: timeLimit, abandoned: false)
+                } catch {
+                    return .ignored
+                }
+            }
             var result = Outcome.ignored
             while let next = await group.next() {
                 if case .ignored = next { continue }
@@ -111,7 +159,33 @@ package struct WorkerService: Service, CustomStringConvertible {
             group.cancelAll()
             return result
         }
-        await settle(claim, outcome, configuration)
+    }
+
+    /// Cancels an attempt that something else overtook and gives it `cancelGrace` to return.
+    /// One that returns success in time is recorded as such (its report set is complete);
+    /// one that does not return is left running, reported stuck, and watched until it does.
+    private func stop(_ running: RunningAttempt<JobFailure?>, job: Job, after outcome: Outcome) async -> Outcome {
+        running.cancel()
+        let late = await running.value(within: cancelGrace)
+        switch (late, outcome) {
+        case (.some(.none), .timeLimit), (.some(.none), .deadline):
+            logger.notice("job \(job.id): finished as it was being stopped; its report set is complete")
+            return .finished(nil)
+        case (.some, _):
+            return outcome
+        case (.none, _):
+            logger.error("job \(job.id): its analysis did not stop within \(cancelGrace) of being cancelled; left behind, still running (it holds a thread and its memory until it returns)")
+            let (health, logger) = (self.health, self.logger)
+            await health.stuck(job: job.id)
+            let started = ContinuousClock.now
+            Task {
+                _ = await running.eventualValue
+                await health.returned(job: job.id)
+                logger.notice("job \(job.id): the analysis left behind returned after \(ContinuousClock.now - started)")
+            }
+            if case .timeLimit(let seconds, _) = outcome { return .timeLimit(seconds: seconds, abandoned: true) }
+            return outcome
+        }
     }
 
     private func settle(_ claim: ClaimedJob, _ outcome: Outcome, _ configuration: Configuration) async {
@@ -123,9 +197,10 @@ package struct WorkerService: Service, CustomStringConvertible {
                 logger.info("job \(id) succeeded")
                 moveAfterSuccess(claim.job.path, configuration)
             case .finished(let failure?):
-                let job = try await queue.fail(claim, failure)
-                let level: Logger.Level = job.state == .failed ? .error : .warning
-                logger.log(level: level, "job \(id) \(job.state == .failed ? "failed" : "will be retried") (\(failure.kind.rawValue)): \(AdminOutput.oneLine(failure.message))")
+                try await record(claim, failure)
+            case .timeLimit(let seconds, let abandoned):
+                let detail = abandoned ? "; the analysis did not stop when cancelled and was left behind" : ""
+                try await record(claim, .transient("exceeded the time limit of \(seconds) s (job_time_limit_s, job_time_limit_s_per_mb)\(detail)"))
             case .leaseLost(let reason):
                 logger.warning("job \(id) abandoned: \(reason)")
             case .deadline:
@@ -141,81 +216,9 @@ package struct WorkerService: Service, CustomStringConvertible {
         }
     }
 
-    /// Runs the checks and the processor; returns nil on success or the failure to record.
-    private func attempt(_ job: Job, _ configuration: Configuration) async -> JobFailure? {
-        let path = job.path
-        if let refusal = InputGuard.refusal(for: path, configuration) { return .permanent(refusal) }
-        guard let stat = FileStat.read(path, followingLinks: true) else {
-            return .permanent("input file vanished or cannot be examined: \(AdminOutput.oneLine(path))")
-        }
-        guard stat.kind == .regular else { return .permanent("input is not a regular file") }
-        let limit = Int64(configuration.maxFileMegabytes) * 1_048_576
-        guard stat.size <= limit else {
-            return .permanent("input too large: \(stat.size) bytes, limit \(configuration.maxFileMegabytes) MiB (max_file_mb)")
-        }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            return .permanent("input cannot be read by the daemon: permission denied")
-        }
-        let outputDirectory: String
-        do {
-            outputDirectory = try Self.reportDirectory(for: path, configuration)
-        } catch {
-            return .permanent("\(error)")
-        }
-        do {
-            try await processor.process(inputPath: path, outputDirectory: outputDirectory)
-            try ReportPermissions(configuration).apply(to: outputDirectory, outbox: configuration.outbox)
-            return nil
-        } catch let error as DaemonError where error.code == .inputRejected {
-            // A file rewritten since it was queued (a writer that paused longer than settle_ms)
-            // may be complete now: retry rather than dead-letter it.
-            if let now = FileStat.read(path, followingLinks: true), now.size != job.size || now.mtimeNanoseconds != job.mtimeNanoseconds {
-                return .transient("\(error.message) (the file changed after it was queued, so it may have been incomplete)")
-            }
-            return .permanent(error.message)
-        } catch let error as DaemonError {
-            return .transient(error.message)
-        } catch {
-            return .transient("\(error)")
-        }
-    }
-
-    /// The report folder: mirrored below the outbox from the input's inbox, or below
-    /// `OUTBOX/_manual/` for a file queued by hand from elsewhere.
-    static func reportDirectory(for path: String, _ configuration: Configuration) throws -> String {
-        let folder = (path as NSString).deletingLastPathComponent
-        let siblings = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        if let inbox = inbox(containing: path, in: configuration.inboxes) {
-            return try OutputLocation.reportDirectory(for: path, inbox: inbox, outbox: configuration.outbox, siblings: siblings)
-        }
-        return try OutputLocation.reportDirectory(for: path, inbox: folder, outbox: configuration.outbox + "/_manual",
-                                                  siblings: siblings)
-    }
-
-    /// The inbox (configured, or its real path) that contains `path`.
-    static func inbox(containing path: String, in inboxes: [String]) -> String? {
-        for inbox in inboxes {
-            let real = URL(fileURLWithPath: inbox).resolvingSymlinksInPath().path
-            for candidate in [inbox, real] where path.hasPrefix(candidate.hasSuffix("/") ? candidate : candidate + "/") {
-                return candidate
-            }
-        }
-        return nil
-    }
-
-    /// `on_success = "move:DIR"`: moves the input below DIR, mirroring its path below the inbox.
-    private func moveAfterSuccess(_ path: String, _ configuration: Configuration) {
-        guard case .move(let target) = configuration.onSuccess else { return }
-        let inbox = Self.inbox(containing: path, in: configuration.inboxes)
-        let relative = inbox.map { String(path.dropFirst($0.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
-            ?? (path as NSString).lastPathComponent
-        let destination = target + "/" + relative.split(separator: "/").map { OutputLocation.sanitise(String($0)) }.joined(separator: "/")
-        do {
-            try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-            guard rename(path, destination) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        } catch {
-            logger.warning("cannot move \(AdminOutput.oneLine(path)) to \(AdminOutput.oneLine(destination)): \(error)")
-        }
+    private func record(_ claim: ClaimedJob, _ failure: JobFailure) async throws {
+        let job = try await queue.fail(claim, failure)
+        let level: Logger.Level = job.state == .failed ? .error : .warning
+        logger.log(level: level, "job \(job.id) \(job.state == .failed ? "failed" : "will be retried") (\(failure.kind.rawValue)): \(AdminOutput.oneLine(failure.message))")
     }
 }

@@ -70,6 +70,31 @@ import Daemon
         #expect(!FileManager.default.fileExists(atPath: base + "/out/x"), "no report for a rejected input")
     }
 
+    /// The job time limit cancels the worker's task: the analysis, on its lane's own thread,
+    /// must see that cancellation, stop, and write no report.
+    @Test(.enabled(if: haveModel, "Models/leuko-wbc-v1.safetensors is missing"))
+    func aCancelledJobStopsTheAnalysisAndWritesNoReport() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let input = try writeField("field.png")
+        let processor = try AnalysisJobProcessor(configuration: configuration(), softwareVersion: "test")
+        let output = base + "/out/field"
+        let error = await Task { () async -> (any Error)? in
+            withUnsafeCurrentTask { $0?.cancel() }
+            do {
+                try await processor.process(inputPath: input, outputDirectory: output)
+                return nil
+            } catch {
+                return error
+            }
+        }.value
+        let daemonError = try #require(error as? DaemonError, "\(String(describing: error))")
+        #expect(daemonError.code == .processingFailed && daemonError.message.contains("cancelled"), "\(daemonError)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+        // The lane is usable again afterwards.
+        try await processor.process(inputPath: input, outputDirectory: output)
+        #expect(FileManager.default.fileExists(atPath: output + "/report.json"))
+    }
+
     @Test func aMissingModelIsAConfigurationErrorNamingTheKey() {
         var c = Configuration(inboxes: ["/in"], outbox: "/out")
         c.model = "/nonexistent/\(UUID().uuidString).safetensors"

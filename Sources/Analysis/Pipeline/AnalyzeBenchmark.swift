@@ -36,16 +36,17 @@ package enum AnalyzeBenchmark {
         package var peakRSSMB: Int
         package var stagesMs: [String: Double]
         /// Placed WBCs inside exactly one reported cell's box, inside none, inside several;
-        /// reported cells containing no placed WBC.
+        /// reported cells containing more than one placed WBC (merged), and none.
         package var wbcFoundOnce: Int
         package var wbcMissed: Int
         package var wbcFoundMoreThanOnce: Int
+        package var mergedCells: Int
         package var otherCells: Int
         enum CodingKeys: String, CodingKey {
             case threads, seconds, cells, tiles
             case secondsPerGigapixel = "seconds_per_gigapixel", peakRSSMB = "peak_rss_mb", stagesMs = "stages_ms"
             case wbcFoundOnce = "wbc_found_once", wbcMissed = "wbc_missed", wbcFoundMoreThanOnce = "wbc_found_more_than_once"
-            case otherCells = "other_cells"
+            case mergedCells = "merged_cells", otherCells = "other_cells"
         }
     }
 
@@ -95,13 +96,14 @@ package enum AnalyzeBenchmark {
             let slide = try analyzer.analyze(path: slidePath)
             let info = try ImageReader.info(slidePath)
             let hits = placed.map { p in slide.cells.filter { $0.box.x0 <= p.x && p.x <= $0.box.x1 && $0.box.y0 <= p.y && p.y <= $0.box.y1 }.count }
-            let other = slide.cells.filter { c in !placed.contains { c.box.x0 <= $0.x && $0.x <= c.box.x1 && c.box.y0 <= $0.y && $0.y <= c.box.y1 } }
+            let held = slide.cells.map { c in placed.filter { c.box.x0 <= $0.x && $0.x <= c.box.x1 && c.box.y0 <= $0.y && $0.y <= c.box.y1 }.count }
             slides.append(SlideRow(threads: threads, seconds: slide.processingSeconds,
                                    secondsPerGigapixel: slide.processingSeconds / (Double(slideSide * slideSide) / 1e9),
                                    cells: slide.cells.count, tiles: try analyzer.plan(for: info).tiles.count,
                                    peakRSSMB: ProcessMemory.peakResidentBytes() >> 20, stagesMs: slide.stageMilliseconds,
                                    wbcFoundOnce: hits.filter { $0 == 1 }.count, wbcMissed: hits.filter { $0 == 0 }.count,
-                                   wbcFoundMoreThanOnce: hits.filter { $0 > 1 }.count, otherCells: other.count))
+                                   wbcFoundMoreThanOnce: hits.filter { $0 > 1 }.count, mergedCells: held.filter { $0 > 1 }.count,
+                                   otherCells: held.filter { $0 == 0 }.count))
         }
         return Report(model: model.metadata["model"] ?? "?", repeats: repeats, field: fields, slideWidth: slideSide,
                       slideHeight: slideSide, slideWBCPlaced: placed.count, slide: slides)

@@ -20,7 +20,7 @@ extension ImageAnalyzer {
     func calibrate(path: String, whole: Image?, info: ImageInfo) throws -> SlideStains? {
         guard info.bitDepth == 8 || info.bitDepth == 16 else { return nil }
         let side = min(Self.sampleSide, info.width, info.height)
-        var samples: [RGBRaster] = []
+        var samples: [Image] = []
         var tried = Set<Int>()
         var grid = 4
         while samples.count < Self.sampleRegions, grid <= 8 {
@@ -36,7 +36,7 @@ extension ImageAnalyzer {
                     guard tried.insert(y * info.width + x).inserted else { continue }
                     let image = try whole.map { $0.cropped(x: x, y: y, width: side, height: side) }
                         ?? readSample(path, x: x, y: y, side: side)
-                    if !TileScreen.isBlank(image) { samples.append(RGBRaster(image: image)) }
+                    if !TileScreen.isBlank(image) { samples.append(image) }
                 }
             }
             grid *= 2

@@ -14,8 +14,9 @@ package enum SyntheticSlideRegion {
     package struct Disc: Sendable { var x: Double, y: Double, r: Double, nucleus: Float, counter: Float }
 
     /// The discs of a `width x height` region, red cells first, then each WBC as cytoplasm
-    /// then nucleus (later discs replace earlier ones); also the WBC centres.
-    package static func layout(width: Int, height: Int, wbcPerMegapixel: Double, seed: UInt64)
+    /// then nucleus (later discs replace earlier ones); also the WBC centres, at least
+    /// `spacing` pixels apart (58: cytoplasms touch). Traps when that many WBCs do not fit.
+    package static func layout(width: Int, height: Int, wbcPerMegapixel: Double, seed: UInt64, spacing: Double = 70)
         -> (discs: [Disc], wbcs: [(x: Double, y: Double)]) {
         var state = seed
         func next() -> Double {
@@ -28,9 +29,12 @@ package enum SyntheticSlideRegion {
         }
         var wbcs: [(x: Double, y: Double)] = []
         let count = Int((Double(width * height) / 1e6 * wbcPerMegapixel).rounded())
+        var attempts = 0
         while wbcs.count < count {
+            attempts += 1
+            precondition(attempts < 1000 * (count + 10), "\(count) WBCs \(spacing) px apart do not fit \(width) x \(height)")
             let (x, y) = (40 + next() * Double(width - 80), 40 + next() * Double(height - 80))
-            guard wbcs.allSatisfy({ hypot($0.x - x, $0.y - y) > 70 }) else { continue }
+            guard wbcs.allSatisfy({ hypot($0.x - x, $0.y - y) > spacing }) else { continue }
             wbcs.append((x, y))
             discs.append(Disc(x: x, y: y, r: 29, nucleus: 0.08, counter: 0.08))
             discs.append(Disc(x: x, y: y, r: 18, nucleus: 0.9, counter: 0.05))
@@ -39,10 +43,12 @@ package enum SyntheticSlideRegion {
     }
 
     /// Writes the region as an 8-bit RGB TIFF with 512-px JPEG tiles; returns the WBC centres.
+    /// `spacing`: the WBC centres' minimum distance (see `layout`).
     @discardableResult
     package static func writeTIFF(to path: String, width: Int, height: Int, wbcPerMegapixel: Double = 1,
-                                  seed: UInt64 = 0x5EED) throws -> [(x: Double, y: Double)] {
-        let (discs, wbcs) = layout(width: width, height: height, wbcPerMegapixel: wbcPerMegapixel, seed: seed)
+                                  spacing: Double = 70, seed: UInt64 = 0x5EED) throws -> [(x: Double, y: Double)] {
+        let (discs, wbcs) = layout(width: width, height: height, wbcPerMegapixel: wbcPerMegapixel, seed: seed,
+                                   spacing: spacing)
         let bucket = 256
         var grid: [Int: [Int]] = [:]
         for (i, d) in discs.enumerated() {
