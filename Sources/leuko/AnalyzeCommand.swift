@@ -30,6 +30,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Memory ceiling for one image, e.g. 2G, 1500M (large slides are tiled to fit).") var memoryLimit = "2G"
     @Option(help: "Flag cells whose calibrated probability is below this.") var lowConfidence = AnalyzerSettings().lowConfidence
     @Option(help: "Flag cells whose Grad-CAM consistency is below this.") var lowConsistency = AnalyzerSettings().lowConsistency
+    @Option(help: "Test-time views averaged per cell: 1, 2, 4 or 8 turned/flipped copies (each one more network pass).")
+    var views = AnalyzerSettings().views
     @Flag(help: "No progress lines on stderr.") var quiet = false
 
     func validate() throws {
@@ -63,6 +65,7 @@ struct AnalyzeCommand: ParsableCommand {
         settings.memoryLimitBytes = try memoryLimitBytes()
         settings.lowConfidence = lowConfidence
         settings.lowConsistency = lowConsistency
+        settings.views = views
         let formats = try formats()
         settings.keepCellImages = formats.contains(.cells) || formats.contains(.html)
         let interrupt = AnalyzeInterrupt.install()

@@ -16,6 +16,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Also write the JSON report to this file.") var json: String?
     @Option(help: "Which part of the folder: all, train or validation (the file-name hash split).") var split = "all"
     @Option(help: "Threads.") var threads = 2
+    @Option(help: "Test-time views averaged per crop: 1, 2, 4 or 8 turned/flipped copies.")
+    var views = AnalyzerSettings().views
 
     func run() throws {
         Parallel.setThreads(threads)
@@ -28,13 +30,16 @@ struct EvalCommand: ParsableCommand {
         case "validation": records = dataset.records(in: .validation)
         default: throw ValidationError("--split must be all, train or validation")
         }
-        var report = try DatasetEvaluator(predictor: CropPredictor(network: model.network, temperature: model.temperature))
+        guard [1, 2, 4, 8].contains(views) else { throw ValidationError("--views must be 1, 2, 4 or 8") }
+        var report = try DatasetEvaluator(predictor: CropPredictor(network: model.network, temperature: model.temperature,
+                                                                   views: views))
             .evaluate(dataset, records: records)
         if dataset.hasAnnotations {
             // Box datasets: detection by the whole per-image pipeline, as `leuko analyze` runs it.
             var settings = AnalyzerSettings()
             settings.threads = threads
             settings.keepCellImages = false
+            settings.views = views
             let analyzer = try ImageAnalyzer(model: model, settings: settings, softwareVersion: Leuko.version)
             report.detection = DetectionEvaluator(analyzer: analyzer).evaluate(records)
         }

@@ -30,6 +30,9 @@ package struct AnalyzerSettings: Sendable, Equatable {
     package var contourTolerance = 0.75
     /// Crops per network batch.
     package var batchSize = 16
+    /// Test-time views averaged per crop (1, 2, 4 or 8 turned/flipped copies; see
+    /// `TestTimeViews`): each costs one more forward pass of the network.
+    package var views = 1
     /// Threads for the network and tile processing (0: all cores).
     package var threads = 0
     /// Keep each cell's crop, mask and Grad-CAM for the gallery (`cells/NNN.png`).
@@ -66,6 +69,7 @@ package struct AnalyzerSettings: Sendable, Equatable {
         try check((0...1).contains(maskAgreement), "mask agreement must be in [0, 1]")
         try check(contourTolerance >= 0, "contour tolerance must not be negative")
         try check(batchSize > 0, "batch size must be positive")
+        try check([1, 2, 4, 8].contains(views), "test-time views must be 1, 2, 4 or 8")
         try check(threads >= 0, "threads must not be negative")
         try check(maxTileSize >= 256, "tile size must be at least 256")
         try check(tileMargin >= 32, "tile margin must be at least 32")

@@ -7,15 +7,23 @@ import Tensor
 /// Probabilities are calibrated with `temperature`; `allowedClasses`, when given, restricts
 /// the prediction to those class indices (the others get probability 0 and the rest are
 /// renormalised), as evaluation does on datasets that only know the five WBC types.
+///
+/// Test-time augmentation: with `views` > 1 each crop is also run turned and flipped (see
+/// `TestTimeViews`); the class logits are averaged over the views before calibration, and
+/// the segmentation logits are turned back and averaged before the per-pixel argmax. Grad-CAM
+/// comes from the upright view. Each view costs one more forward pass.
 package struct CropPredictor {
     package let network: SGCLDFFNetwork
     package let temperature: Double
     package let batchSize: Int
+    /// Dihedral views averaged per crop (1, 2, 4 or 8; see `TestTimeViews`).
+    package let views: Int
 
-    package init(network: SGCLDFFNetwork, temperature: Double = 1, batchSize: Int = 32) {
+    package init(network: SGCLDFFNetwork, temperature: Double = 1, batchSize: Int = 32, views: Int = 1) {
         self.network = network
         self.temperature = temperature
         self.batchSize = batchSize
+        self.views = views
     }
 
     package func predict(_ crops: [[Float]], allowedClasses: Set<Int>? = nil) -> [CropPrediction] {
@@ -33,12 +41,13 @@ package struct CropPredictor {
                 crop.withUnsafeBufferPointer { (input.data + i * channels * plane).update(from: $0.baseAddress!, count: channels * plane) }
             }
             let outputs = network.forward(input)
+            let averaged = averagedOverViews(chunk, upright: outputs)
             var chunkResults: [CropPrediction] = []
             for i in 0..<chunk.count {
                 var logits: [Float] = [], probabilities: [Float] = [], labels: [UInt8] = []
-                if let classLogits = outputs.classLogits {
-                    let k = classLogits.shape[1]
-                    logits = Array(UnsafeBufferPointer(start: classLogits.data + i * k, count: k))
+                if let classLogits = averaged.classLogits {
+                    let k = classLogits.count / chunk.count
+                    logits = Array(classLogits[(i * k)..<((i + 1) * k)])
                     probabilities = TemperatureScaling.probabilities(logits: logits, temperature: temperature)
                     if let allowedClasses {
                         for c in 0..<k where !allowedClasses.contains(c) { probabilities[c] = 0 }
@@ -46,11 +55,11 @@ package struct CropPredictor {
                         if sum > 0 { probabilities = probabilities.map { $0 / sum } }
                     }
                 }
-                if let seg = outputs.segmentationLogits {
+                if let seg = averaged.segmentationLogits {
                     labels = [UInt8](repeating: 0, count: plane)
-                    let base = seg.data + i * 3 * plane
+                    let base = i * 3 * plane
                     for p in 0..<plane {
-                        let (b, c, n) = (base[p], base[plane + p], base[2 * plane + p])
+                        let (b, c, n) = (seg[base + p], seg[base + plane + p], seg[base + 2 * plane + p])
                         labels[p] = n > c && n > b ? 2 : (c > b ? 1 : 0)
                     }
                 }
@@ -70,5 +79,38 @@ package struct CropPredictor {
             start += chunk.count
         }
         return results
+    }
+
+    /// The class and segmentation logits of `chunk`, averaged over the views (the upright
+    /// view's `outputs` plus one forward pass per further view, its segmentation turned back).
+    private func averagedOverViews(_ chunk: ArraySlice<[Float]>, upright outputs: SGCLDFFNetwork.Outputs)
+        -> (classLogits: [Float]?, segmentationLogits: [Float]?) {
+        let configuration = network.configuration
+        let s = configuration.cropSize, channels = configuration.inputChannels, plane = s * s
+        var classLogits = outputs.classLogits.map { Array(UnsafeBufferPointer(start: $0.data, count: $0.count)) }
+        var segmentation = outputs.segmentationLogits.map { Array(UnsafeBufferPointer(start: $0.data, count: $0.count)) }
+        let transforms = TestTimeViews.transforms(views)
+        for transform in transforms.dropFirst() {
+            let input = Tensor(zeros: [chunk.count, channels, s, s])
+            for (i, crop) in chunk.enumerated() {
+                let turned = CropAugmentation.dihedral(Array(crop.prefix(channels * plane)), size: s, channels: channels,
+                                                       transform: transform)
+                turned.withUnsafeBufferPointer { (input.data + i * channels * plane).update(from: $0.baseAddress!, count: channels * plane) }
+            }
+            let view = network.forward(input)
+            if let logits = view.classLogits, classLogits != nil {
+                for j in 0..<logits.count { classLogits![j] += logits.data[j] }
+            }
+            if let seg = view.segmentationLogits, segmentation != nil {
+                let back = TestTimeViews.inverse(transform)
+                for i in 0..<chunk.count {
+                    let one = Array(UnsafeBufferPointer(start: seg.data + i * 3 * plane, count: 3 * plane))
+                    let upright = CropAugmentation.dihedral(one, size: s, channels: 3, transform: back)
+                    for j in 0..<(3 * plane) { segmentation![i * 3 * plane + j] += upright[j] }
+                }
+            }
+        }
+        let scale = 1 / Float(transforms.count)
+        return (classLogits?.map { $0 * scale }, segmentation?.map { $0 * scale })
     }
 }
