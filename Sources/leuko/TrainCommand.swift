@@ -125,16 +125,12 @@ struct TrainCommand: ParsableCommand {
         }, checkpoint: { trainer in try ResumableCheckpoint.save(trainer, to: resumeURL) })
 
         let network = trainer.averagedNetwork()
-        let predictor = CropPredictor(network: network)
-        var temperature = 1.0
-        let labelled = validation.filter { $0.classIndex != nil }
-        if options.network.classify, !labelled.isEmpty {
-            let predictions = predictor.predict(labelled.map(\.crop))
-            temperature = TemperatureScaling.fit(logits: predictions.map(\.logits), labels: labelled.map { $0.classIndex! })
-        }
+        let classifies = options.network.classify
+        let temperature = classifies ? TemperatureFit.fit(network, samples: validation, views: 1) : 1
+        let analyzerViews = AnalyzerSettings().views
         let scores = CropValidation.measure(CropPredictor(network: network, temperature: temperature), samples: validation,
                                             classNames: CellClass.allCases.map(\.rawValue))
-        let metadata: [String: String] = [
+        var metadata: [String: String] = [
             "version": Leuko.version,
             "command": (["leuko"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
             "seed": String(seed),
@@ -144,6 +140,10 @@ struct TrainCommand: ParsableCommand {
             "training_crops": String(training.count),
             "validation_crops": String(validation.count),
         ]
+        if classifies, analyzerViews != 1 {
+            metadata[ModelFile.temperatureKey(views: analyzerViews)] =
+                String(TemperatureFit.fit(network, samples: validation, views: analyzerViews))
+        }
         try ModelFile.save(network, temperature: temperature, extra: metadata, to: outURL)
         TrainLog.stderr("wrote \(out) (temperature \(String(format: "%.3f", temperature)))")
         print(String(decoding: try JSONEncoder.sorted.encode(scores), as: UTF8.self))

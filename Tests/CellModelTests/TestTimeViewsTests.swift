@@ -1,5 +1,6 @@
 import Testing
 import CellModel
+import Foundation
 import Tensor
 
 /// Test-time augmentation: the average over all eight views is invariant to turning and
@@ -41,5 +42,44 @@ import Tensor
         let expected = CropAugmentation.dihedral(all[0].segmentation, size: s, channels: 1, transform: 1)
         let mismatched = zip(expected, all[1].segmentation).filter { $0 != $1 }.count
         #expect(mismatched <= plane / 1000, "\(mismatched) of \(plane) labels differ")
+    }
+
+    @Test func eachViewCountHasItsOwnStoredTemperature() throws {
+        let c = tinyConfiguration()
+        let network = SGCLDFFNetwork(c, seed: 9)
+        // Labels the untrained network mostly gets right (its own answers, 3 of 12 changed),
+        // so the temperature is finite rather than at the search's upper bound.
+        var samples = syntheticSamples(c, count: 12, seed: 4)
+        let answers = CropPredictor(network: network).predict(samples.map(\.crop)).map(\.predictedClass)
+        for i in samples.indices { samples[i].classIndex = i % 4 == 0 ? (answers[i] + 1) % c.classCount : answers[i] }
+        let t1 = TemperatureFit.fit(network, samples: samples, views: 1)
+        let t4 = TemperatureFit.fit(network, samples: samples, views: 4)
+        // Averaged logits are less extreme: the fit differs (and each minimises its own NLL).
+        #expect(abs(t1 - t4) > 1e-4, "t1 \(t1) t4 \(t4)")
+        let logits4 = CropPredictor(network: network, views: 4).predict(samples.map(\.crop)).map(\.logits)
+        let labels = samples.map { $0.classIndex! }
+        func nll(_ t: Double) -> Double {
+            zip(logits4, labels).map { -log(Double(TemperatureScaling.probabilities(logits: $0, temperature: t)[$1])) }.reduce(0, +)
+        }
+        #expect(t4 < 19 && t1 < 19, "t1 \(t1) t4 \(t4)")
+        #expect(nll(t4) <= nll(t4 * 1.1) && nll(t4) <= nll(t4 / 1.1) && nll(t4) <= nll(t1))
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leuko-views-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("w.safetensors")
+        try ModelFile.save(network, temperature: t1, extra: [ModelFile.temperatureKey(views: 4): String(t4)], to: url)
+        let loaded = try ModelFile.load(url)
+        #expect(loaded.temperature(views: 1) == t1 && loaded.temperature(views: 4) == t4 && loaded.temperature(views: 8) == t1)
+        // Rewriting the metadata keeps the weights bit for bit.
+        var metadata = loaded.metadata
+        metadata[ModelFile.temperatureKey(views: 8)] = "0.5"
+        let copy = directory.appendingPathComponent("copy.safetensors")
+        try loaded.save(metadata: metadata, to: copy)
+        let reloaded = try ModelFile.load(copy)
+        #expect(reloaded.temperature(views: 8) == 0.5 && reloaded.temperature(views: 4) == t4)
+        let crops = Array(samples.prefix(3).map(\.crop))
+        #expect(CropPredictor(network: reloaded.network).predict(crops).map(\.logits)
+                == CropPredictor(network: loaded.network).predict(crops).map(\.logits))
     }
 }

@@ -46,7 +46,7 @@ package final class ImageAnalyzer: @unchecked Sendable {
         self.settings = settings
         self.softwareVersion = softwareVersion
         self.localizer = localizer
-        predictor = CropPredictor(network: model.network, temperature: model.temperature, batchSize: settings.batchSize,
+        predictor = CropPredictor(network: model.network, temperature: model.temperature(views: settings.views), batchSize: settings.batchSize,
                                   views: settings.views)
         self.model = ImageAnalysis.ModelIdentity(
             name: model.metadata["model"] ?? ModelFile.modelName,

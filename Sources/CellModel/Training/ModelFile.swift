@@ -6,7 +6,9 @@ import Tensor
 /// metadata that rebuilds and explains it.
 ///
 /// Metadata keys: `model` (name), `version`, `classes` (comma-separated, network order),
-/// `network` (NetworkConfiguration JSON), `temperature` (calibration, default 1),
+/// `network` (NetworkConfiguration JSON), `temperature` (calibration of the single-view
+/// logits, default 1), `temperature_views_N` (calibration of logits averaged over N
+/// test-time views, see `TestTimeViews`; when absent, `temperature` is used),
 /// `training` (TrainingOptions JSON), `command` (the `leuko train` command line), `seed`,
 /// `validation` (CropValidation JSON) and any extra keys given.
 package struct ModelFile {
@@ -36,6 +38,23 @@ package struct ModelFile {
         let temperature = file.metadata["temperature"].flatMap(Double.init) ?? 1
         return ModelFile(network: network, temperature: temperature, metadata: file.metadata,
                          sha256: try? SHA256Digest.hex(of: url))
+    }
+
+    /// The metadata key of the temperature fitted for `views` test-time views.
+    package static func temperatureKey(views: Int) -> String {
+        views == 1 ? "temperature" : "temperature_views_\(views)"
+    }
+
+    /// The temperature that calibrates logits averaged over `views` test-time views: the one
+    /// fitted for that view count, else the single-view one.
+    package func temperature(views: Int) -> Double {
+        metadata[Self.temperatureKey(views: views)].flatMap(Double.init) ?? temperature
+    }
+
+    /// Writes the same weights with `metadata` (the file's own, updated by the caller),
+    /// atomically; used to store a refitted calibration.
+    package func save(metadata: [String: String], to url: URL) throws {
+        try network.saveCheckpoint(to: url, metadata: metadata)
     }
 
     /// Writes `network`'s weights with the metadata above (atomically).

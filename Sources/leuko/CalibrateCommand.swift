@@ -1,0 +1,49 @@
+import Analysis
+import ArgumentParser
+import CellModel
+import Foundation
+import Tensor
+
+/// `leuko calibrate`: refits the temperature of existing weights for a number of test-time
+/// views, on the validation crops of dataset folders (the same split and localisation as
+/// `leuko train`), and writes the weights with the new calibration in their metadata.
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Refit the weights' temperature for N test-time views on the validation crops of dataset folders; write the weights with it.",
+        discussion: """
+            The network's weights are copied unchanged; the metadata gains (or replaces) \
+            `temperature_views_N` (`temperature` for N = 1) and a `calibration` entry naming the \
+            command. Analyses with --views N then report probabilities calibrated for N views.
+            """
+    )
+
+    @Option(help: "A dataset folder whose validation part is used (repeatable).") var data: [String]
+    @Option(help: "Weights file to calibrate (default: the bundled model).") var weights: String?
+    @Option(help: "Test-time views to calibrate for: 1, 2, 4 or 8.") var views: Int
+    @Option(help: "Output weights file (may be the input).") var out: String
+    @Option(help: "Threads.") var threads = 2
+
+    func run() throws {
+        guard [1, 2, 4, 8].contains(views) else { throw ValidationError("--views must be 1, 2, 4 or 8") }
+        Parallel.setThreads(threads)
+        let model = try ModelFile.load(BundledModel.resolve(weights))
+        guard model.network.configuration.classify else { throw ValidationError("these weights have no classification head") }
+        var validation: [TrainingSample] = []
+        for directory in data {
+            let records = try Dataset.load(directory: directory).records(in: .validation)
+            validation += TrainingSampleBuilder().samples(for: records, threads: threads).0
+        }
+        guard validation.contains(where: { $0.classIndex != nil }) else {
+            throw ValidationError("no labelled validation crops in \(data)")
+        }
+        let temperature = TemperatureFit.fit(model.network, samples: validation, views: views)
+        var metadata = model.metadata
+        metadata[ModelFile.temperatureKey(views: views)] = String(temperature)
+        metadata["calibration"] = (["leuko"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        try model.save(metadata: metadata, to: URL(fileURLWithPath: out))
+        let crops = validation.filter { $0.classIndex != nil }.count
+        print(String(decoding: try JSONEncoder.sorted.encode(
+            ["views": Double(views), "temperature": temperature, "validation_crops": Double(crops)]), as: UTF8.self))
+    }
+}
