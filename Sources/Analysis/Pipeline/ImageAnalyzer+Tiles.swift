@@ -9,7 +9,6 @@ extension ImageAnalyzer {
     func detect(path: String, info: ImageInfo, timer: inout StageTimer,
                 progress: (@Sendable (AnalysisProgress) -> Void)?, clock: UInt64) throws -> Detection {
         let plan = try plan(for: info)
-        let cellImageBudget = settings.memoryLimitBytes / 8
         if plan.isSingleTile {
             let image = try timer.time("decode") { try read { try ImageReader.read(path) } }
             let raster = timer.time("decode") { RGBRaster(image: image) }
@@ -22,7 +21,7 @@ extension ImageAnalyzer {
         let stains = try timer.time("calibrate") { try calibrate(path: path, whole: whole, info: info) }
         let run = TileRun(tiles: plan.tiles.count, overlay: OverlayAccumulator(
             imageWidth: info.width, imageHeight: info.height, maxSide: settings.overlayMaxSide),
-            cellImageBudget: settings.memoryLimitBytes / 8)
+            cellBudget: settings.memoryLimitBytes / 8)
         let threads = Parallel.threadCount
         let workers = max(1, min(tileWorkers, plan.tiles.count))
         // One worker runs on the calling thread (it sees the task's cancellation and tells the
@@ -61,7 +60,8 @@ extension ImageAnalyzer {
 
     /// The plan for a `width x height` image: the ceiling less `reservedBytes`, less
     /// `decodedBytes` (a whole decoded copy, for formats without random access; 0 for TIFF),
-    /// less a budget for kept cell images (1/8 of the ceiling) and, when tiled, the overlay.
+    /// less a budget for kept cells: masks and gallery images (1/8 of the ceiling, see
+    /// `TileRun.admit`) and, when tiled, the overlay.
     package func plan(width: Int, height: Int, decodedBytes: Int) throws -> TilePlan {
         let limit = settings.memoryLimitBytes
         let working = limit - Self.reservedBytes - decodedBytes - limit / 8
@@ -98,14 +98,8 @@ extension ImageAnalyzer {
         } else {
             found = try stainedPartCells(image, tile: tile, info: info, run: run, timer: &timer)
         }
-        guard var found else { return nil }
-        for k in found.indices {
-            guard let images = found[k].images else { continue }
-            if !run.reserveImageBytes(images.rgb.count + images.segmentation.count + 4 * images.gradCAM.count) {
-                found[k].images = nil
-            }
-        }
-        return found
+        guard let found else { return nil }
+        return try run.admit(found)
     }
 
     /// The cells of a tile under slide-level statistics; nil when no pixel reaches the

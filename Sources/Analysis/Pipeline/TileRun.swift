@@ -4,6 +4,10 @@ import ImageIO
 /// The shared state of one tiled analysis while its workers run: which tile is next, the
 /// cells found, the overlay, progress counts, stage times, the first error.
 ///
+/// Kept cells are budgeted (`admit`): each costs its mask's bytes plus a fixed overhead, and
+/// its gallery images while they fit; images are dropped first, and an analysis whose masks
+/// alone outgrow the budget stops with `resourceExhausted` rather than pass the ceiling.
+///
 /// Every member is reached under `lock` (workers call in from several threads). Tiles are
 /// handed out in plan order; after the first error no further tile is handed out.
 final class TileRun: @unchecked Sendable {
@@ -13,17 +17,23 @@ final class TileRun: @unchecked Sendable {
     private var nextIndex = 0
     private var done = 0
     private var skipped = 0
-    private var imageBytes = 0
-    private let imageBudget: Int
+    private var keptBytes = 0
+    private let keptBudget: Int
     private var _cells: [DetectedCell] = []
     private var _overlay: OverlayAccumulator
     private var _timer = StageTimer()
     private var _error: Error?
     private var claimed: [Int: [(x: Double, y: Double)]] = [:]   // 64-px buckets of claimed centres
 
-    init(tiles: Int, overlay: OverlayAccumulator, cellImageBudget: Int) {
-        total = tiles; _overlay = overlay; imageBudget = cellImageBudget
+    /// `cellBudget`: bytes for kept cells (masks, overhead and gallery images).
+    init(tiles: Int, overlay: OverlayAccumulator, cellBudget: Int) {
+        total = tiles; _overlay = overlay; keptBudget = cellBudget
     }
+
+    /// Bytes a kept cell costs besides its images: its mask, its probabilities and the
+    /// fixed size of the record (rounded up generously for allocation overhead).
+    static func maskBytes(_ cell: DetectedCell) -> Int { cell.mask.labels.count + 4 * cell.probabilities.count + 512 }
+    static func imageBytes(_ images: CellImages) -> Int { images.rgb.count + images.segmentation.count + 4 * images.gradCAM.count + 256 }
 
     /// The next tile index to work on; nil when all are handed out or a worker failed.
     func next() -> Int? {
@@ -49,14 +59,29 @@ final class TileRun: @unchecked Sendable {
         lock.withLock { _overlay.add(image, originX: originX, originY: originY, core: core) }
     }
 
-    /// Whether `bytes` more of cell images fit the budget (and reserves them if so).
-    func reserveImageBytes(_ bytes: Int) -> Bool {
-        lock.withLock {
-            guard imageBytes + bytes <= imageBudget else { return false }
-            imageBytes += bytes
-            return true
+    /// `found` with the budget charged for each cell: a cell's images are dropped when they
+    /// no longer fit. Throws `resourceExhausted` when the masks themselves do not fit.
+    func admit(_ found: [DetectedCell]) throws -> [DetectedCell] {
+        try lock.withLock {
+            var out = found
+            for k in out.indices {
+                let bytes = Self.maskBytes(out[k])
+                guard keptBytes + bytes <= keptBudget else {
+                    throw AnalysisError(.resourceExhausted, "the cells found so far (\(_cells.count + k)) need more than the "
+                                        + "\(keptBudget >> 20) MB the memory limit keeps for cell outlines; raise the limit")
+                }
+                keptBytes += bytes
+                if let images = out[k].images {
+                    let extra = Self.imageBytes(images)
+                    if keptBytes + extra <= keptBudget { keptBytes += extra } else { out[k].images = nil }
+                }
+            }
+            return out
         }
     }
+
+    /// Bytes charged for kept cells so far.
+    var keptCellBytes: Int { lock.withLock { keptBytes } }
 
     /// For candidates (centre x, y and diameter, image pixels): true for each one no other
     /// tile has claimed (no claimed centre within 0.3 diameters), which it then claims. Two
