@@ -9,7 +9,8 @@ import ImageIO
 /// transform shows two well-separated centres of comparable radius (two touching nuclei), grouping of nearby
 /// pieces into one nucleus (lobes; gap relative to the pieces' own size), and a size
 /// filter relative to the largest nucleus in the image. Each surviving nucleus gets a cell
-/// estimate: its box grown by a cytoplasm margin proportional to its size. The nucleus
+/// estimate: its box grown by a cytoplasm margin proportional to its size (a generous one for
+/// the cell region and the crop scale, a tighter one for the reported cell box). The nucleus
 /// pixels of each candidate are kept in `nucleusLabels` (0 = none, i + 1 = candidate i).
 package struct CandidateDetector: Sendable {
     package var parameters: CandidateParameters
@@ -88,17 +89,16 @@ package struct CandidateDetector: Sendable {
                 x0 = min(x0, x); y0 = min(y0, y); x1 = max(x1, x + 1); y1 = max(y1, y + 1)
             }
             let eqd = (4 * Double(part.count) / Double.pi).squareRoot()
-            let m = p.cytoplasmMarginFraction * eqd
-            let cell = BoundingBox(x0: Double(x0) - m, y0: Double(y0) - m, x1: Double(x1) + m, y1: Double(y1) + m)
-            let clipped = BoundingBox(x0: max(0, cell.x0), y0: max(0, cell.y0),
-                                      x1: min(Double(w), cell.x1), y1: min(Double(h), cell.y1))
-            let cut = cell.x0 < 0 || cell.y0 < 0 || cell.x1 > Double(w) || cell.y1 > Double(h)
+            let nucleus = BoundingBox(x0: Double(x0), y0: Double(y0), x1: Double(x1), y1: Double(y1))
+            let region = nucleus.grown(by: p.cytoplasmMarginFraction * eqd)
+            let cut = region.x0 < 0 || region.y0 < 0 || region.x1 > Double(w) || region.y1 > Double(h)
             let index = Int32(candidates.count + 1)
             for i in part { labels[i] = index }
             candidates.append(CellCandidate(
-                box: clipped, centerX: cell.centerX, centerY: cell.centerY,
-                diameter: (cell.width * cell.height).squareRoot(),
-                nucleusBox: BoundingBox(x0: Double(x0), y0: Double(y0), x1: Double(x1), y1: Double(y1)),
+                box: nucleus.grown(by: p.cellBoxMarginFraction * eqd).clipped(width: w, height: h),
+                regionBox: region.clipped(width: w, height: h), centerX: region.centerX, centerY: region.centerY,
+                diameter: (region.width * region.height).squareRoot(),
+                nucleusBox: nucleus,
                 nucleusArea: part.count, score: min(1, (Double(part.count) / Double(maxArea)).squareRoot()),
                 touchesBorder: cut))
         }

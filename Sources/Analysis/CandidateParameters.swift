@@ -51,8 +51,14 @@ package struct CandidateParameters: Sendable, Equatable {
     /// dropped (platelets, debris, stained red-cell rims).
     package var relativeAreaFloor = 0.15
     /// Cytoplasm margin added around the nucleus box on every side, as a fraction of the
-    /// nucleus equivalent diameter.
+    /// nucleus equivalent diameter. It sets the cell region (`FieldLocalizer.cellLabels`,
+    /// the prior's cell term) and the candidate's diameter, hence the crop scale.
     package var cytoplasmMarginFraction = 0.3
+    /// Cytoplasm margin of the reported cell box (`CellCandidate.box`), as a fraction of the
+    /// nucleus equivalent diameter. Smaller than `cytoplasmMarginFraction`, which is a generous
+    /// region for the prior and the crop: with 0.3 the boxes of all 295 BCCD fields were about
+    /// 13 % wider than the annotators' (median side ratio 1.13 over matched boxes).
+    package var cellBoxMarginFraction = 0.2
 
     package init() {}
 }

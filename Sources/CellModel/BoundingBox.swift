@@ -33,4 +33,14 @@ package struct BoundingBox: Sendable, Equatable, Hashable, Codable {
         let union = area + other.area - inter
         return union > 0 ? inter / union : 0
     }
+
+    /// The box with `margin` pixels added on every side (shrunk for a negative margin).
+    package func grown(by margin: Double) -> BoundingBox {
+        BoundingBox(x0: x0 - margin, y0: y0 - margin, x1: x1 + margin, y1: y1 + margin)
+    }
+
+    /// The part of the box inside a `width x height` image.
+    package func clipped(width: Int, height: Int) -> BoundingBox {
+        BoundingBox(x0: max(0, x0), y0: max(0, y0), x1: min(Double(width), x1), y1: min(Double(height), y1))
+    }
 }

@@ -29,6 +29,9 @@ struct LocalizeEvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Override CandidateParameters.maxBridgeAreaRatio (tuning).", visibility: .hidden))
     var maxBridgeAreaRatio: Double?
 
+    @Option(help: ArgumentHelp("Override CandidateParameters.cellBoxMarginFraction (tuning).", visibility: .hidden))
+    var cellBoxMarginFraction: Double?
+
     func validate() throws {
         guard ["val", "train", "all"].contains(split) else {
             throw ValidationError("--split must be 'val', 'train' or 'all', got '\(split)'")
@@ -40,6 +43,7 @@ struct LocalizeEvalCommand: ParsableCommand {
         for p in dataset.problems { FileHandle.standardError.write(Data("skipped bad row: \(p)\n".utf8)) }
         var evaluator = LocalizationEvaluator()
         if let maxBridgeAreaRatio { evaluator.localizer.detector.parameters.maxBridgeAreaRatio = maxBridgeAreaRatio }
+        if let cellBoxMarginFraction { evaluator.localizer.detector.parameters.cellBoxMarginFraction = cellBoxMarginFraction }
         if let lobeBridgeFraction { evaluator.localizer.detector.parameters.lobeBridgeFraction = lobeBridgeFraction }
         let chosen: DatasetSplit? = split == "val" ? .validation : (split == "train" ? .train : nil)
         let report = try evaluator.evaluate(dataset, split: chosen, details: details)

@@ -80,8 +80,8 @@ extension ImageAnalyzer {
             return CellMask(x0: 0, y0: 0, width: 0, height: 0, labels: [])
         }
         let label = Int32(k + 1), w = result.width
-        let x0 = max(0, Int(c.box.x0.rounded(.down))), y0 = max(0, Int(c.box.y0.rounded(.down)))
-        let x1 = min(w, Int(c.box.x1.rounded(.up))), y1 = min(result.height, Int(c.box.y1.rounded(.up)))
+        let x0 = max(0, Int(c.regionBox.x0.rounded(.down))), y0 = max(0, Int(c.regionBox.y0.rounded(.down)))
+        let x1 = min(w, Int(c.regionBox.x1.rounded(.up))), y1 = min(result.height, Int(c.regionBox.y1.rounded(.up)))
         guard x1 > x0, y1 > y0 else { return CellMask(x0: x0, y0: y0, width: 0, height: 0, labels: []) }
         var labels = [UInt8](repeating: 0, count: (x1 - x0) * (y1 - y0))
         for y in y0..<y1 {
