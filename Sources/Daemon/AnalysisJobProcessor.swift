@@ -58,7 +58,7 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
         }
     }
 
-    package func process(inputPath: String, outputDirectory: String) async throws {
+    package func process(_ input: OpenedInput, outputDirectory: String) async throws {
         let lane: Lane
         do {
             lane = try takeLane()
@@ -68,21 +68,24 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
         defer { giveBack(lane) }
         do {
             try await withTaskExecutorPreference(lane.executor) {
-                try self.analyse(inputPath, into: outputDirectory, with: lane.analyzer)
+                try self.analyse(input, into: outputDirectory, with: lane.analyzer)
             }
         } catch {
-            throw Self.classify(error)
+            let classified = Self.classify(error)
+            throw DaemonError(classified.code, input.naming(classified.message))
         }
     }
 
-    /// The work of one job, on the lane's own thread.
-    private func analyse(_ inputPath: String, into outputDirectory: String, with analyzer: ImageAnalyzer) throws {
-        let info = try ImageReader.info(inputPath)
+    /// The work of one job, on the lane's own thread. Reads the file only through the opened
+    /// descriptor (`readablePath`); the report names it by its queued path.
+    private func analyse(_ input: OpenedInput, into outputDirectory: String, with analyzer: ImageAnalyzer) throws {
+        let info = try ImageReader.info(input.readablePath)
         let pixels = info.width.multipliedReportingOverflow(by: info.height)
         guard !pixels.overflow, pixels.partialValue <= maxPixels else {
             throw DaemonError(.inputRejected, "image too large: \(info.width) x \(info.height) pixels, limit \(maxPixels) (max_pixels)")
         }
-        let analysis = try analyzer.analyze(path: inputPath)
+        var analysis = try analyzer.analyze(path: input.readablePath)
+        analysis.source.path = input.path
         try Task.checkCancellation()
         Self.removeAbandonedStaging(of: outputDirectory)
         try writer.write(analysis, to: URL(fileURLWithPath: outputDirectory))

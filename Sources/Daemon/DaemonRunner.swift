@@ -25,12 +25,15 @@ package struct DaemonRunner: Sendable {
     let makeSource: @Sendable () throws -> any FileEventSource
     /// How long a cancelled job attempt may take to stop before it is left behind as stuck.
     let cancelGrace: Duration
+    /// The level every daemon logger follows; a reload sets it from `log_level`.
+    package let logThreshold: LogThreshold
 
     /// Opens (creating if needed) the queue database with `database_mode` permissions.
+    /// `logThreshold` is the level the daemon's log handlers follow (a reload changes it).
     package init(configuration: Configuration, configurationPath: String? = nil, processor: any JobProcessor,
                  notifier: SystemdNotifier = SystemdNotifier(), logger: Logger, clock: any JobClock = SystemJobClock(),
                  makeSource: @escaping @Sendable () throws -> any FileEventSource = { try InotifyEventSource() },
-                 cancelGrace: Duration = .seconds(10)) throws {
+                 cancelGrace: Duration = .seconds(10), logThreshold: LogThreshold? = nil) throws {
         self.configuration = configuration
         self.configurationPath = configurationPath
         self.store = ConfigurationStore(configuration)
@@ -39,8 +42,14 @@ package struct DaemonRunner: Sendable {
         self.logger = logger
         self.makeSource = makeSource
         self.cancelGrace = cancelGrace
+        self.logThreshold = logThreshold ?? LogThreshold(Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info)
         _ = try ReportPermissions(configuration)  // an unknown report_group stops start-up
         queue = try JobQueue(path: configuration.database, options: configuration.jobQueueOptions, clock: clock)
+        try Self.applyDatabaseMode(configuration)
+    }
+
+    /// Gives the database and its `-wal`/`-shm` files `database_mode`.
+    static func applyDatabaseMode(_ configuration: Configuration) throws {
         for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: configuration.database + suffix) {
             guard chmod(configuration.database + suffix, mode_t(configuration.databaseMode)) == 0 else {
                 throw DaemonError(.output, "cannot set permissions of \(configuration.database + suffix): \(String(cString: strerror(errno)))")
@@ -74,8 +83,9 @@ package struct DaemonRunner: Sendable {
         let health = HealthMonitor()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: StatusService(queue: queue, notifier: notifier, health: health,
-                                         statusInterval: .seconds(configuration.statusIntervalSeconds), logger: logger)),
-            .init(service: MaintenanceService(queue: queue, configuration: configuration, logger: logger)),
+                                         statusInterval: .seconds(configuration.statusIntervalSeconds), logger: logger,
+                                         store: store)),
+            .init(service: MaintenanceService(queue: queue, configuration: configuration, logger: logger, store: store)),
         ]
         services.append(.init(service: WorkerPoolService(queue: queue, processor: processor, store: store,
                                                          health: health, logger: logger, cancelGrace: cancelGrace),
@@ -83,7 +93,7 @@ package struct DaemonRunner: Sendable {
         services.append(.init(service: IngestService(queue: queue, store: store, logger: logger, makeSource: makeSource)))
         if let configurationPath, let reloadTriggers {
             services.append(.init(service: ReloadService(path: configurationPath, store: store, queue: queue, notifier: notifier,
-                                                         logger: logger, triggers: reloadTriggers),
+                                                         logger: logger, logThreshold: logThreshold, triggers: reloadTriggers),
                                   successTerminationBehavior: .ignore))
         }
         services.append(.init(service: ShutdownAnnouncer(notifier: notifier, logger: logger),

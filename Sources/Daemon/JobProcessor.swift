@@ -1,6 +1,8 @@
 /// What a worker runs for each job: turn one input file into its report set.
 ///
-/// The daemon stays generic: the analysis is injected. A processor writes its outputs inside
+/// The daemon stays generic: the analysis is injected. A processor reads its input only
+/// through the `OpenedInput` (its descriptor, or `readablePath`, never `path`: the path may
+/// have been swapped since the worker checked and opened it). It writes its outputs inside
 /// `outputDirectory` (creating it; temporary name + fsync + rename, so a retried job
 /// overwrites its own partial output atomically). It classifies failures by throwing
 /// `DaemonError(.inputRejected, …)` for inputs that can never succeed (failed at once) and
@@ -8,5 +10,5 @@
 /// one that may heal. It should return promptly when its task is cancelled (shutdown
 /// deadline, cancelled job).
 package protocol JobProcessor: Sendable {
-    func process(inputPath: String, outputDirectory: String) async throws
+    func process(_ input: OpenedInput, outputDirectory: String) async throws
 }

@@ -7,9 +7,16 @@ import Logging
 /// so a file name with a newline cannot forge a second log line. Outside journald
 /// (`$JOURNAL_STREAM` unset) the line starts with an ISO 8601 time and the level instead.
 ///
-/// Lines are written whole under a process-wide lock.
+/// Lines are written whole under a process-wide lock. The level is a shared `LogThreshold`, so
+/// a reload can change it for every logger at once.
 package struct JournalLogHandler: LogHandler {
-    package var logLevel: Logger.Level
+    /// The level set on this handler (`logger.logLevel = …`), else the shared threshold's.
+    package var logLevel: Logger.Level {
+        get { ownLevel ?? threshold.level }
+        set { ownLevel = newValue }
+    }
+    private var ownLevel: Logger.Level?
+    private let threshold: LogThreshold
     package var metadata: Logger.Metadata = [:]
     private let label: String
     private let journal: Bool
@@ -19,8 +26,15 @@ package struct JournalLogHandler: LogHandler {
     package init(label: String, level: Logger.Level = .info,
                  environment: [String: String] = ProcessInfo.processInfo.environment,
                  sink: @escaping @Sendable (String) -> Void = JournalLogHandler.standardError) {
+        self.init(label: label, threshold: LogThreshold(level), environment: environment, sink: sink)
+    }
+
+    /// A handler whose level follows `threshold` (changed on reload) until set on the handler.
+    package init(label: String, threshold: LogThreshold,
+                 environment: [String: String] = ProcessInfo.processInfo.environment,
+                 sink: @escaping @Sendable (String) -> Void = JournalLogHandler.standardError) {
         self.label = label
-        self.logLevel = level
+        self.threshold = threshold
         self.journal = environment["JOURNAL_STREAM"] != nil
         self.sink = sink
     }

@@ -9,16 +9,25 @@ package struct MaintenanceService: Service, CustomStringConvertible {
     let queue: JobQueue
     let configuration: Configuration
     let logger: Logger
-    let rescueInterval: Duration
+    /// Fixed rescue interval, or nil: half of `lease_s`, at most 30 s.
+    let fixedRescueInterval: Duration?
     let pruneInterval: Duration
+    /// When given, `lease_s` and `retention_days` are read from it at each turn (reloads apply).
+    let store: ConfigurationStore?
 
     package init(queue: JobQueue, configuration: Configuration, logger: Logger,
-                 rescueInterval: Duration? = nil, pruneInterval: Duration = .seconds(3600)) {
+                 rescueInterval: Duration? = nil, pruneInterval: Duration = .seconds(3600), store: ConfigurationStore? = nil) {
         self.queue = queue
         self.configuration = configuration
         self.logger = logger
-        self.rescueInterval = rescueInterval ?? min(.seconds(configuration.leaseSeconds) / 2, .seconds(30))
+        self.fixedRescueInterval = rescueInterval
         self.pruneInterval = pruneInterval
+        self.store = store
+    }
+
+    /// The rescue interval under `configuration`.
+    func rescueInterval(_ configuration: Configuration) -> Duration {
+        fixedRescueInterval ?? min(.seconds(configuration.leaseSeconds) / 2, .seconds(30))
     }
 
     package var description: String { "MaintenanceService" }
@@ -26,6 +35,8 @@ package struct MaintenanceService: Service, CustomStringConvertible {
     package func run() async throws {
         var sincePrune = pruneInterval  // prune once at start-up
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let configuration = await store?.current ?? self.configuration
+            let rescueInterval = rescueInterval(configuration)
             do {
                 for job in try await queue.rescueExpiredLeases() {
                     logger.warning("job \(job.id): lease expired, now \(job.state.rawValue): \(AdminOutput.oneLine(job.path))")
@@ -38,7 +49,7 @@ package struct MaintenanceService: Service, CustomStringConvertible {
             } catch {
                 logger.error("queue maintenance failed: \(error)")
             }
-            try? await cancelWhenGracefulShutdown { [rescueInterval] in try await Task.sleep(for: rescueInterval) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: rescueInterval) }
             sincePrune += rescueInterval
         }
     }

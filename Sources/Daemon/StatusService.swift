@@ -15,13 +15,17 @@ package struct StatusService: Service, CustomStringConvertible {
     let health: HealthMonitor
     let statusInterval: Duration
     let logger: Logger
+    /// When given, `status_interval_s` is read from it at each turn (reloads apply).
+    let store: ConfigurationStore?
 
-    package init(queue: JobQueue, notifier: SystemdNotifier, health: HealthMonitor, statusInterval: Duration, logger: Logger) {
+    package init(queue: JobQueue, notifier: SystemdNotifier, health: HealthMonitor, statusInterval: Duration, logger: Logger,
+                 store: ConfigurationStore? = nil) {
         self.queue = queue
         self.notifier = notifier
         self.health = health
         self.statusInterval = statusInterval
         self.logger = logger
+        self.store = store
     }
 
     package var description: String { "StatusService" }
@@ -36,11 +40,13 @@ package struct StatusService: Service, CustomStringConvertible {
     }
 
     package func run() async throws {
-        let tick = min(statusInterval, notifier.watchdogPingInterval ?? statusInterval)
         var sinceStatus = Duration.zero
         var ready = false
         var withholding = false
         while !Task.isCancelled {
+            var statusInterval = self.statusInterval
+            if let store { statusInterval = .seconds(await store.current.statusIntervalSeconds) }
+            let tick = min(statusInterval, notifier.watchdogPingInterval ?? statusInterval)
             let stuck = await health.stuckCount
             if !ready || sinceStatus >= statusInterval {
                 let line = (try? await queue.snapshot()).map { Self.statusLine($0, stuck: stuck) } ?? "queue unavailable"

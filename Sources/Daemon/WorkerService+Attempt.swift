@@ -6,35 +6,31 @@ import Logging
 /// The worker's side paths around the processor: the input checks, where the report set
 /// goes, and what happens to the input after success.
 extension WorkerService {
-    /// Runs the checks and the processor; returns nil on success or the failure to record.
+    /// Runs the checks, opens the input (`InputGuard.open`) and runs the processor on it;
+    /// returns nil on success or the failure to record.
     func attempt(_ job: Job, _ configuration: Configuration) async -> JobFailure? {
-        let path = job.path
-        if let refusal = InputGuard.refusal(for: path, configuration) { return .permanent(refusal) }
-        guard let stat = FileStat.read(path, followingLinks: true) else {
-            return .permanent("input file vanished or cannot be examined: \(AdminOutput.oneLine(path))")
-        }
-        guard stat.kind == .regular else { return .permanent("input is not a regular file") }
-        let limit = Int64(configuration.maxFileMegabytes) * 1_048_576
-        guard stat.size <= limit else {
-            return .permanent("input too large: \(stat.size) bytes, limit \(configuration.maxFileMegabytes) MiB (max_file_mb)")
-        }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            return .permanent("input cannot be read by the daemon: permission denied")
+        let input: OpenedInput
+        do {
+            input = try InputGuard.open(job.path, configuration)
+        } catch let error as DaemonError where error.code == .inputRejected {
+            return .permanent(error.message)
+        } catch {
+            return .transient("\(error)")
         }
         let outputDirectory: String
         do {
-            outputDirectory = try Self.reportDirectory(for: path, configuration)
+            outputDirectory = try Self.reportDirectory(for: job.path, configuration)
         } catch {
             return .permanent("\(error)")
         }
         do {
-            try await processor.process(inputPath: path, outputDirectory: outputDirectory)
+            try await processor.process(input, outputDirectory: outputDirectory)
             try ReportPermissions(configuration).apply(to: outputDirectory, outbox: configuration.outbox)
             return nil
         } catch let error as DaemonError where error.code == .inputRejected {
             // A file rewritten since it was queued (a writer that paused longer than settle_ms)
             // may be complete now: retry rather than dead-letter it.
-            if let now = FileStat.read(path, followingLinks: true), now.size != job.size || now.mtimeNanoseconds != job.mtimeNanoseconds {
+            if let now = input.status, now.size != job.size || now.mtimeNanoseconds != job.mtimeNanoseconds {
                 return .transient("\(error.message) (the file changed after it was queued, so it may have been incomplete)")
             }
             return .permanent(error.message)

@@ -26,6 +26,14 @@ package struct FileStat: Sendable, Equatable, Hashable {
         return FileStat(st)
     }
 
+    /// `fstat(descriptor)`: the open file itself, whatever its path has become since; nil
+    /// when the descriptor is not open.
+    package static func read(descriptor: Int32) -> FileStat? {
+        var st = Glibc.stat()
+        guard fstat(descriptor, &st) == 0 else { return nil }
+        return FileStat(st)
+    }
+
     init(_ st: Glibc.stat) {
         switch st.st_mode & S_IFMT {
         case S_IFREG: kind = .regular

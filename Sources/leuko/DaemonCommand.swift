@@ -37,7 +37,8 @@ struct DaemonCommand: AsyncParsableCommand {
         // exact modes and group once complete), e.g. umask 027 for 0640 files and 0750 folders.
         umask(mode_t(~(configuration.reportFileMode | configuration.reportDirectoryMode) & 0o777))
         let level = Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
-        LoggingSystem.bootstrap { JournalLogHandler(label: $0, level: level) }
+        let threshold = LogThreshold(level)  // a reload's log_level changes it
+        LoggingSystem.bootstrap { JournalLogHandler(label: $0, threshold: threshold) }
         let logger = Logger(label: "leuko")
         do {
             let processor = try AnalysisJobProcessor(configuration: configuration, softwareVersion: Leuko.version)
@@ -46,7 +47,7 @@ struct DaemonCommand: AsyncParsableCommand {
                 return
             }
             let runner = try DaemonRunner(configuration: configuration, configurationPath: config,
-                                          processor: processor, logger: logger)
+                                          processor: processor, logger: logger, logThreshold: threshold)
             try await runner.recover()
             let group = runner.serviceGroup(reloadTriggers: await DaemonRunner.hangupTriggers())
             logger.notice("leuko \(Leuko.version) starting: \(configuration.workers) worker(s), inboxes \(configuration.inboxes.joined(separator: ", ")), outbox \(configuration.outbox)")

@@ -20,6 +20,9 @@ import Daemon
         return c
     }
 
+    /// `path` opened as a worker opens its job's input.
+    func open(_ path: String) throws -> OpenedInput { try InputGuard.open(path, configuration()) }
+
     func writeField(_ name: String) throws -> String {
         try FileManager.default.createDirectory(atPath: base + "/in", withIntermediateDirectories: true)
         let path = base + "/in/" + name
@@ -36,17 +39,20 @@ import Daemon
         // What a daemon killed mid-write leaves beside the report folder.
         try FileManager.default.createDirectory(atPath: base + "/out/.field.tmp-999999-42/cells", withIntermediateDirectories: true)
         let processor = try AnalysisJobProcessor(configuration: configuration(), softwareVersion: "test")
-        try await processor.process(inputPath: input, outputDirectory: output)
+        try await processor.process(open(input), outputDirectory: output)
         let json = try #require(FileManager.default.contents(atPath: output + "/report.json"))
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         #expect(!object.isEmpty)
+        // Read through the opened descriptor, named by its queued path.
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(text.contains(input) && !text.contains("/proc/self/fd"))
         for file in ["overlay.png", "report.html"] { #expect(FileManager.default.fileExists(atPath: output + "/" + file), "\(file)") }
         // The field's white cell was found and typed by the network (its tile is in the gallery).
         let cells = (try? FileManager.default.contentsOfDirectory(atPath: output + "/cells")) ?? []
         #expect(!cells.isEmpty, "at least one cell found")
         #expect(try FileManager.default.contentsOfDirectory(atPath: base + "/out") == ["field"], "staging leftovers removed")
         // Twice into the same folder (a retried job): still one complete set.
-        try await processor.process(inputPath: input, outputDirectory: output)
+        try await processor.process(open(input), outputDirectory: output)
         #expect(try FileManager.default.contentsOfDirectory(atPath: base + "/out") == ["field"])
     }
 
@@ -62,7 +68,7 @@ import Daemon
         let processor = try AnalysisJobProcessor(configuration: configuration(), softwareVersion: "test")
         let small = try AnalysisJobProcessor(configuration: configuration { $0.maxPixels = 96 * 95 }, softwareVersion: "test")
         for (processor, input, reason) in [(processor, truncated, "truncated.png"), (processor, text, "notes.tif"), (small, good, "max_pixels")] {
-            await #expect { try await processor.process(inputPath: input, outputDirectory: base + "/out/x") } throws: { error in
+            await #expect { try await processor.process(open(input), outputDirectory: base + "/out/x") } throws: { error in
                 guard let error = error as? DaemonError else { return false }
                 return error.code == .inputRejected && error.message.contains(reason)
             }
@@ -81,7 +87,7 @@ import Daemon
         let error = await Task { () async -> (any Error)? in
             withUnsafeCurrentTask { $0?.cancel() }
             do {
-                try await processor.process(inputPath: input, outputDirectory: output)
+                try await processor.process(open(input), outputDirectory: output)
                 return nil
             } catch {
                 return error
@@ -91,7 +97,7 @@ import Daemon
         #expect(daemonError.code == .processingFailed && daemonError.message.contains("cancelled"), "\(daemonError)")
         #expect(!FileManager.default.fileExists(atPath: output))
         // The lane is usable again afterwards.
-        try await processor.process(inputPath: input, outputDirectory: output)
+        try await processor.process(open(input), outputDirectory: output)
         #expect(FileManager.default.fileExists(atPath: output + "/report.json"))
     }
 

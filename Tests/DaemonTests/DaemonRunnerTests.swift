@@ -5,8 +5,8 @@ import Logging
 import Testing
 import Daemon
 
-/// A processor standing in for the analysis: writes `report.json` (the input's size) into the
-/// report folder; rejects names starting with `corrupt`, fails `flaky*` once, and can block
+/// A processor standing in for the analysis: writes `report.json` (the size of the input it
+/// read through the opened descriptor) into the report folder; rejects names starting with `corrupt`, fails `flaky*` once, and can block
 /// until cancelled. `@unchecked Sendable`: `calls` is only touched under `lock`.
 final class FakeProcessor: JobProcessor, @unchecked Sendable {
     private let lock = NSLock()
@@ -17,7 +17,8 @@ final class FakeProcessor: JobProcessor, @unchecked Sendable {
 
     var processed: [String] { lock.withLock { calls } }
 
-    func process(inputPath: String, outputDirectory: String) async throws {
+    func process(_ input: OpenedInput, outputDirectory: String) async throws {
+        let inputPath = input.path
         let name = (inputPath as NSString).lastPathComponent
         let firstTime = lock.withLock { () -> Bool in
             defer { calls.append(inputPath) }
@@ -26,7 +27,7 @@ final class FakeProcessor: JobProcessor, @unchecked Sendable {
         if blocks { try await Task.sleep(for: .seconds(600)) }
         if name.hasPrefix("corrupt") { throw DaemonError(.inputRejected, "not an image: bad magic bytes") }
         if name.hasPrefix("flaky"), firstTime { throw DaemonError(.processingFailed, "disk full (simulated)") }
-        let size = try FileManager.default.attributesOfItem(atPath: inputPath)[.size] as? Int ?? -1
+        let size = try Data(contentsOf: URL(fileURLWithPath: input.readablePath)).count  // read as the worker opened it
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         try Data("{\"size\": \(size)}".utf8).write(to: URL(fileURLWithPath: outputDirectory + "/report.json"), options: .atomic)
     }

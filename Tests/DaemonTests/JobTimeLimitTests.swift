@@ -24,8 +24,8 @@ final class HangingProcessor: JobProcessor, @unchecked Sendable {
     /// Lets every blocked call return (it then throws).
     func release() { for _ in 0..<8 { gate.signal() } }
 
-    func process(inputPath: String, outputDirectory: String) async throws {
-        if (inputPath as NSString).lastPathComponent.hasPrefix("hang") {
+    func process(_ input: OpenedInput, outputDirectory: String) async throws {
+        if (input.path as NSString).lastPathComponent.hasPrefix("hang") {
             try await withTaskExecutorPreference(executor) {
                 if cooperative {
                     while !Task.isCancelled { usleep(2_000) }

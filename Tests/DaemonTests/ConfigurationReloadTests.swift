@@ -1,0 +1,121 @@
+import Foundation
+import Glibc
+import JobQueue
+import Logging
+import Testing
+import Daemon
+
+/// SIGHUP's reload: what can change live changes at once (also the log level of loggers made
+/// before), the keys that need a restart keep their running values, and the log names both.
+@Suite struct ConfigurationReloadTests {
+    let base: String
+
+    init() throws {
+        base = NSTemporaryDirectory() + "leuko-reload-\(UUID().uuidString)"
+        for dir in ["in", "out"] { try FileManager.default.createDirectory(atPath: base + "/" + dir, withIntermediateDirectories: true) }
+    }
+
+    func writeConfig(_ extra: String, model: String = "/models/a.safetensors") throws {
+        try Data("""
+            inboxes = ["\(base)/in"]
+            outbox = "\(base)/out"
+            database = "\(base)/queue.sqlite"
+            model = "\(model)"
+            \(extra)
+            """.utf8).write(to: URL(fileURLWithPath: base + "/leuko.toml"))
+    }
+
+    @Test func everyKeyIsComparedAndTheRestartKeysAreKeys() {
+        #expect(Set(Configuration.keyValues.keys) == Set(Configuration.keys))
+        #expect(Configuration.restartKeys.isSubset(of: Set(Configuration.keys)))
+        let old = Configuration(inboxes: ["/in"], outbox: "/out")
+        var new = old
+        new.settleMilliseconds = 500
+        new.model = "/models/b.safetensors"
+        new.onSuccess = .move(to: "/done")
+        #expect(new.changes(from: old).map(\.description) == [
+            "model (/usr/local/share/leuko/leuko-wbc-v1.safetensors -> /models/b.safetensors)",
+            "settle_ms (2000 -> 500)", "on_success (keep -> move:/done)",
+        ])
+        let kept = new.keepingRestartKeys(of: old)
+        #expect(kept.model == old.model && kept.settleMilliseconds == 500 && kept.onSuccess == .move(to: "/done"))
+        #expect(kept.changes(from: old).map(\.key) == ["settle_ms", "on_success"])
+    }
+
+    @Test func aReloadAppliesLiveKeysAndNamesThoseThatNeedARestart() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try writeConfig("settle_ms = 2000\nmax_attempts = 5\nthreads_per_worker = 1\njob_time_limit_s = 600")
+        let initial = try Configuration.load(path: base + "/leuko.toml")
+        let threshold = LogThreshold(.info)
+        let sink = LineSink()
+        let logger = Logger(label: "leuko") { JournalLogHandler(label: $0, threshold: threshold, environment: ["JOURNAL_STREAM": "1:1"], sink: sink.append) }
+        let store = ConfigurationStore(initial)
+        let queue = try JobQueue(path: initial.database, options: initial.jobQueueOptions)
+        let (triggers, _) = AsyncStream.makeStream(of: Void.self)
+        let reload = ReloadService(path: base + "/leuko.toml", store: store, queue: queue, notifier: SystemdNotifier(environment: [:]),
+                                   logger: logger, logThreshold: threshold, triggers: triggers)
+
+        try writeConfig("""
+            settle_ms = 500
+            max_attempts = 2
+            threads_per_worker = 4
+            job_time_limit_s = 90
+            log_level = "warning"
+            """, model: "/models/b.safetensors")
+        let summary = try #require(await reload.reload())
+        #expect(summary.applied.map(\.key) == ["settle_ms", "max_attempts", "log_level", "job_time_limit_s"])
+        #expect(summary.needRestart.map(\.key) == ["model", "threads_per_worker"])
+
+        let current = await store.current
+        #expect(current.settleMilliseconds == 500 && current.jobTimeLimitSeconds == 90 && current.logLevel == .warning)
+        #expect(current.model == "/models/a.safetensors" && current.threadsPerWorker == 1, "running values stay")
+        #expect(queue.options.maxAttempts == 2)
+        #expect(threshold.level == .warning)
+        #expect(sink.lines == [
+            "<5>leuko: configuration reloaded from \(base)/leuko.toml: applied settle_ms (2000 -> 500), max_attempts (5 -> 2), log_level (info -> warning), job_time_limit_s (600 -> 90)\n",
+            "<4>leuko: configuration reloaded from \(base)/leuko.toml: changed keys that need a restart (running values stay in force until then): model (/models/a.safetensors -> /models/b.safetensors), threads_per_worker (1 -> 4)\n",
+        ], "the reload's own report is logged at the level in force before it")
+
+        // The logger made before the reload follows the new level.
+        let before = sink.lines.count
+        logger.info("not written at level warning")
+        logger.warning("written")
+        #expect(sink.lines.count == before + 1 && sink.lines.last == "<4>leuko: written\n")
+
+        // Reloading the same file again: nothing new applies; the restart is still pending.
+        let again = try #require(await reload.reload())
+        #expect(again.applied.isEmpty && again.needRestart.map(\.key) == ["model", "threads_per_worker"])
+
+        // A bad file changes nothing.
+        try Data("workers = 0\n".utf8).write(to: URL(fileURLWithPath: base + "/leuko.toml"))
+        #expect(await reload.reload() == nil)
+        #expect(await store.current == current)
+        #expect(sink.lines.last?.hasPrefix("<3>leuko: reload failed, keeping the previous configuration: ") == true)
+    }
+
+    /// The real binary: SIGHUP re-reads the file, the log names the changed keys by kind.
+    @Test(.enabled(if: DaemonEndToEndTests.ready, "the built leuko binary or Models/leuko-wbc-v1.safetensors is missing"))
+    func sighupReloadsTheRunningDaemon() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try writeConfig("settle_ms = 100\nrescan_interval_s = 60", model: DaemonEndToEndTests.model)
+        let log = base + "/daemon.log"
+        let daemon = try DaemonProcess(binary: ToolRun.leukoBinary!, config: base + "/leuko.toml", environment: [:], logPath: log)
+        func logged(_ text: String) async -> Bool {
+            for _ in 0..<600 {
+                if daemon.logTail(400).contains(text) { return true }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            return false
+        }
+        #expect(await logged("starting"), "\(daemon.logTail())")
+        try writeConfig("settle_ms = 300\nrescan_interval_s = 60\nthreads_per_worker = 2\nmax_pixels = 1000",
+                        model: DaemonEndToEndTests.model)
+        daemon.send(SIGHUP)
+        #expect(await logged("applied settle_ms (100 -> 300)"), "\(daemon.logTail())")
+        #expect(await logged("changed keys that need a restart (running values stay in force until then): threads_per_worker (1 -> 2), max_pixels (1000000000 -> 1000)"), "\(daemon.logTail())")
+        #expect(daemon.isRunning, "a reload does not stop the daemon")
+        daemon.send(SIGTERM)
+        let stopped = await daemon.wait(timeout: .seconds(60))
+        #expect(stopped?.reason == .exit && stopped?.status == 0, "\(daemon.logTail())")
+    }
+}
