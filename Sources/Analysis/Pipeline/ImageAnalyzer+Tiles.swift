@@ -5,7 +5,11 @@ import Tensor
 extension ImageAnalyzer {
     /// Decodes and analyses the file in the pieces of a `TilePlan`: one piece for a field,
     /// tiles with overlap margins for a large image, each tile's memory freed before the next.
-    /// Blank tiles (glass only, `TileScreen`) are decoded but not analysed.
+    /// A tiled image is calibrated once (`calibrate`: slide-level stains, white level and
+    /// threshold); each tile is then scanned through the lookup tables and only windows
+    /// around pixels above the threshold are localised, so tiles without nuclei (glass, red
+    /// cells only) cost a decode and a scan. Without a calibration (no stained sample) each
+    /// tile's stained part is localised as a field.
     func detect(path: String, info: ImageInfo, timer: inout StageTimer,
                 progress: (@Sendable (AnalysisProgress) -> Void)?, clock: UInt64) throws -> Detection {
         let plan = try plan(for: info)
