@@ -51,7 +51,11 @@ extension ImageAnalyzer {
         if let error = run.error { throw error }
         timer.add(run.timer)
         let overlay = run.overlay
-        let cells = run.cells
+        // The tiles' working memory is free now: the unpacked masks may use it.
+        let side = min(settings.overlayMaxSide, max(info.width, info.height))
+        let decoded = whole.map { $0.width * $0.height * $0.channels * $0.bitDepth / 8 } ?? 0
+        let cells = try run.cells(unpackBudget: settings.memoryLimitBytes - Self.reservedBytes - decoded - side * side * 28
+                                                - run.keptCellBytes)
         let base = timer.time("overlay") { overlay.raster() }
         return Detection(cells: cells, overlayBase: base, overlayScale: overlay.scale)
     }
@@ -89,7 +93,7 @@ extension ImageAnalyzer {
     /// are localised (`TileWindows`); without (no calibration was possible), the tile's
     /// stained part is localised as a field.
     private func analyzeTile(_ tile: TilePlan.Tile, path: String, whole: Image?, info: ImageInfo, stains: SlideStains?,
-                             run: TileRun, timer: inout StageTimer) throws -> [DetectedCell]? {
+                             run: TileRun, timer: inout StageTimer) throws -> [StoredCell]? {
         let r = tile.read
         let image = try timer.time("decode") {
             try whole.map { $0.cropped(x: r.x, y: r.y, width: r.width, height: r.height) }
