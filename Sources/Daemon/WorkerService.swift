@@ -18,9 +18,10 @@ import ServiceLifecycle
 /// On graceful shutdown the worker stops claiming; a job in progress gets
 /// `shutdown_timeout_s` to finish and is then cancelled and handed back to the queue (its
 /// attempt not counted). A job whose lease is lost (the rescuer took it, an admin cancelled
-/// it) is abandoned and its result dropped. Inputs are checked before the processor runs:
-/// redirected out of their inbox (`InputGuard`), vanished, unreadable, not regular or larger
-/// than `max_file_mb` fail at once. After success
+/// it) is abandoned and its result dropped. Inputs are checked and opened before the processor
+/// runs (`InputGuard.open`; the processor reads only that descriptor): redirected out of their
+/// inbox, swapped while being opened, vanished, unreadable, not regular or larger than
+/// `max_file_mb` fail at once. After success
 /// the report set gets its configured permissions and group (`ReportPermissions`).
 package struct WorkerService: Service, CustomStringConvertible {
     package let index: Int

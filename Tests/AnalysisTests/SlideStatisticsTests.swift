@@ -99,4 +99,14 @@ import TestSupport
         #expect(SlideCalibration.estimate(samples: [RGBRaster(width: 64, height: 64, fill: (1, 1, 1)).image()],
                                           localizer: localizer, pixelSpacing: nil) == nil)
     }
+
+    @Test func calibrationSamplesScaleWithTheSlideAndVisitEveryGridPoint() {
+        #expect(ImageAnalyzer.sampleRegions(pixels: 8192 * 8192) == 16)
+        #expect(ImageAnalyzer.sampleRegions(pixels: 20_000 * 20_000) == 48)
+        #expect(ImageAnalyzer.sampleRegions(pixels: 1000 * 1000) == 16)
+        for n in [1, 2, 16, 49, 64, 196] {
+            let step = ImageAnalyzer.coprimeStep(n)
+            #expect(Set((0..<n).map { ($0 * step) % n }).count == n, "step \(step) does not visit all \(n) points")
+        }
+    }
 }

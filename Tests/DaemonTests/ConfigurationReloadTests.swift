@@ -3,6 +3,7 @@ import Glibc
 import JobQueue
 import Logging
 import Testing
+import TestSupport
 import Daemon
 
 /// SIGHUP's reload: what can change live changes at once (also the log level of loggers made
@@ -91,6 +92,34 @@ import Daemon
         #expect(await reload.reload() == nil)
         #expect(await store.current == current)
         #expect(sink.lines.last?.hasPrefix("<3>leuko: reload failed, keeping the previous configuration: ") == true)
+    }
+
+    /// Maintenance reads `retention_days` from the store at each turn: a reload that turns
+    /// pruning on prunes without a restart.
+    @Test func maintenanceFollowsAReloadedRetention() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        var configuration = Configuration(inboxes: [base + "/in"], outbox: base + "/out")
+        configuration.retentionDays = 0  // keep forever
+        let clock = FakeClock()
+        let queue = try JobQueue(path: base + "/queue.sqlite", clock: clock)
+        try await queue.enqueue(JobInput(path: base + "/in/old.tif", size: 1, mtimeNanoseconds: 1))
+        _ = try await queue.complete(try #require(try await queue.claim(worker: "w")))
+        clock.advance(by: .seconds(3 * 86_400))
+        let store = ConfigurationStore(configuration)
+        let maintenance = MaintenanceService(queue: queue, configuration: configuration, logger: DaemonHarness.quiet,
+                                             rescueInterval: .milliseconds(10), pruneInterval: .milliseconds(10), store: store)
+        let running = Task { try await maintenance.run() }
+        defer { running.cancel() }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(try await queue.counts().succeeded == 1, "retention_days = 0 keeps it")
+        configuration.retentionDays = 1
+        await store.update(configuration)
+        var pruned = false
+        for _ in 0..<2000 where !pruned {
+            pruned = try await queue.counts().succeeded == 0
+            if !pruned { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(pruned, "pruned after the reload")
     }
 
     /// The real binary: SIGHUP re-reads the file, the log names the changed keys by kind.

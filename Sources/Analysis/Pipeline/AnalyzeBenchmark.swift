@@ -9,11 +9,13 @@ import Tensor
 /// and 3 WBCs) written as PNG and analysed from the file (hash, decode, localisation, crops,
 /// network, masks, merge), `repeats` times after a warm-up; the median total and the median
 /// of each stage in ms, cells per field and cells per second (cells / median seconds).
-/// Slide: a generated `SyntheticSlideRegion` TIFF (JPEG tiles, no glass: every tile is
-/// analysed) analysed once per thread count; seconds and seconds per gigapixel (seconds /
+/// Slide: a generated `SyntheticSlideRegion` TIFF (JPEG tiles, red cells everywhere: no
+/// blank tile) analysed once per thread count; seconds and seconds per gigapixel (seconds /
 /// (width x height / 1e9)), cells, how many placed WBCs were found once, missed or found
-/// more than once, and the peak RSS of the process during that analysis (reset before it). Thread counts set the
-/// analyzer's `threads` (network and tile workers). It measures; it asserts nothing.
+/// more than once, cells holding several or none, and the peak RSS of the process during
+/// that analysis (reset before it). Thread counts set the analyzer's `threads` (network and
+/// tile workers). Optionally (`patternSide`) a memory run
+/// on a non-smear pattern (`PatternRow`). It measures; it asserts nothing.
 package enum AnalyzeBenchmark {
     package struct FieldRow: Codable, Sendable {
         package var threads: Int
@@ -60,15 +62,34 @@ package enum AnalyzeBenchmark {
         package var slideHeight: Int
         package var slideWBCPlaced: Int
         package var slide: [SlideRow]
+        package var pattern: PatternRow?
         enum CodingKeys: String, CodingKey {
-            case model, repeats, field, slide
+            case model, repeats, field, slide, pattern
             case fieldWidth = "field_width", fieldHeight = "field_height", slideWidth = "slide_width"
             case slideHeight = "slide_height", slideWBCPlaced = "slide_wbc_placed"
         }
     }
 
-    package static func run(model: ModelFile, threadCounts: [Int], repeats: Int, slideSide: Int,
-                            scratch: String, softwareVersion: String) throws -> Report {
+    /// The memory run: a non-smear pattern (`SyntheticSlide`, JPEG tiles) under a memory
+    /// limit, on the first thread count: whether it finished or stopped (`error`), and the
+    /// peak RSS during it (reset before).
+    package struct PatternRow: Codable, Sendable {
+        package var side: Int
+        package var threads: Int
+        package var memoryLimitMB: Int
+        package var peakRSSMB: Int
+        package var seconds: Double
+        package var cells: Int
+        package var error: String?
+        enum CodingKeys: String, CodingKey {
+            case side, threads, seconds, cells, error
+            case memoryLimitMB = "memory_limit_mb", peakRSSMB = "peak_rss_mb"
+        }
+    }
+
+    /// `patternSide` 0 skips the memory run.
+    package static func run(model: ModelFile, threadCounts: [Int], repeats: Int, slideSide: Int, patternSide: Int = 0,
+                            patternMemoryLimit: Int = 1 << 30, scratch: String, softwareVersion: String) throws -> Report {
         let fieldPath = scratch + "/bench-field.png"
         try ImageWriter.writePNG(SaliencyBenchmark.syntheticField(width: 640, height: 480).image(), to: fieldPath)
         let slidePath = scratch + "/bench-slide.tif"
@@ -105,8 +126,38 @@ package enum AnalyzeBenchmark {
                                    wbcFoundMoreThanOnce: hits.filter { $0 > 1 }.count, mergedCells: held.filter { $0 > 1 }.count,
                                    otherCells: held.filter { $0 == 0 }.count))
         }
+        var pattern: PatternRow?
+        if patternSide > 0, let threads = threadCounts.first {
+            pattern = try patternRun(model: model, side: patternSide, threads: threads, limit: patternMemoryLimit,
+                                     scratch: scratch, softwareVersion: softwareVersion)
+        }
         return Report(model: model.metadata["model"] ?? "?", repeats: repeats, field: fields, slideWidth: slideSide,
-                      slideHeight: slideSide, slideWBCPlaced: placed.count, slide: slides)
+                      slideHeight: slideSide, slideWBCPlaced: placed.count, slide: slides, pattern: pattern)
+    }
+
+    private static func patternRun(model: ModelFile, side: Int, threads: Int, limit: Int, scratch: String,
+                                   softwareVersion: String) throws -> PatternRow {
+        let path = scratch + "/bench-pattern.tif"
+        try SyntheticSlide.writeTIFF(to: path, width: side, height: side,
+                                     options: TIFFWriteOptions(layout: .tiles(width: 512, height: 512), compression: .jpeg,
+                                                               jpegQuality: 85, bigTIFF: true))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        Parallel.setThreads(threads)
+        var settings = AnalyzerSettings()
+        settings.threads = threads
+        settings.memoryLimitBytes = limit
+        let analyzer = try ImageAnalyzer(model: model, settings: settings, softwareVersion: softwareVersion)
+        ProcessMemory.resetPeak()
+        let start = DispatchTime.now().uptimeNanoseconds
+        var row = PatternRow(side: side, threads: threads, memoryLimitMB: limit >> 20, peakRSSMB: 0, seconds: 0, cells: 0)
+        do {
+            row.cells = try analyzer.analyze(path: path).cells.count
+        } catch let error as AnalysisError {
+            row.error = error.description
+        }
+        row.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        row.peakRSSMB = ProcessMemory.peakResidentBytes() >> 20
+        return row
     }
 
     private static func median(_ values: [Double]) -> Double {

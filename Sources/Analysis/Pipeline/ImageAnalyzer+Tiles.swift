@@ -5,11 +5,14 @@ import Tensor
 extension ImageAnalyzer {
     /// Decodes and analyses the file in the pieces of a `TilePlan`: one piece for a field,
     /// tiles with overlap margins for a large image, each tile's memory freed before the next.
-    /// Blank tiles (glass only, `TileScreen`) are decoded but not analysed.
+    /// A tiled image is calibrated once (`calibrate`: slide-level stains, white level and
+    /// threshold); each tile is then scanned through the lookup tables and only windows
+    /// around pixels above the threshold are localised, so tiles without nuclei (glass, red
+    /// cells only) cost a decode and a scan. Without a calibration (no stained sample) each
+    /// tile's stained part is localised as a field.
     func detect(path: String, info: ImageInfo, timer: inout StageTimer,
                 progress: (@Sendable (AnalysisProgress) -> Void)?, clock: UInt64) throws -> Detection {
         let plan = try plan(for: info)
-        let cellImageBudget = settings.memoryLimitBytes / 8
         if plan.isSingleTile {
             let image = try timer.time("decode") { try read { try ImageReader.read(path) } }
             let raster = timer.time("decode") { RGBRaster(image: image) }
@@ -22,7 +25,7 @@ extension ImageAnalyzer {
         let stains = try timer.time("calibrate") { try calibrate(path: path, whole: whole, info: info) }
         let run = TileRun(tiles: plan.tiles.count, overlay: OverlayAccumulator(
             imageWidth: info.width, imageHeight: info.height, maxSide: settings.overlayMaxSide),
-            cellImageBudget: settings.memoryLimitBytes / 8)
+            cellBudget: settings.memoryLimitBytes / 8)
         let threads = Parallel.threadCount
         let workers = max(1, min(tileWorkers, plan.tiles.count))
         // One worker runs on the calling thread (it sees the task's cancellation and tells the
@@ -48,7 +51,11 @@ extension ImageAnalyzer {
         if let error = run.error { throw error }
         timer.add(run.timer)
         let overlay = run.overlay
-        let cells = run.cells
+        // The tiles' working memory is free now: the unpacked masks may use it.
+        let side = min(settings.overlayMaxSide, max(info.width, info.height))
+        let decoded = whole.map { $0.width * $0.height * $0.channels * $0.bitDepth / 8 } ?? 0
+        let cells = try run.cells(unpackBudget: settings.memoryLimitBytes - Self.reservedBytes - decoded - side * side * 28
+                                                - run.keptCellBytes)
         let base = timer.time("overlay") { overlay.raster() }
         return Detection(cells: cells, overlayBase: base, overlayScale: overlay.scale)
     }
@@ -61,7 +68,8 @@ extension ImageAnalyzer {
 
     /// The plan for a `width x height` image: the ceiling less `reservedBytes`, less
     /// `decodedBytes` (a whole decoded copy, for formats without random access; 0 for TIFF),
-    /// less a budget for kept cell images (1/8 of the ceiling) and, when tiled, the overlay.
+    /// less a budget for kept cells: masks and gallery images (1/8 of the ceiling, see
+    /// `TileRun.admit`) and, when tiled, the overlay.
     package func plan(width: Int, height: Int, decodedBytes: Int) throws -> TilePlan {
         let limit = settings.memoryLimitBytes
         let working = limit - Self.reservedBytes - decodedBytes - limit / 8
@@ -85,7 +93,7 @@ extension ImageAnalyzer {
     /// are localised (`TileWindows`); without (no calibration was possible), the tile's
     /// stained part is localised as a field.
     private func analyzeTile(_ tile: TilePlan.Tile, path: String, whole: Image?, info: ImageInfo, stains: SlideStains?,
-                             run: TileRun, timer: inout StageTimer) throws -> [DetectedCell]? {
+                             run: TileRun, timer: inout StageTimer) throws -> [StoredCell]? {
         let r = tile.read
         let image = try timer.time("decode") {
             try whole.map { $0.cropped(x: r.x, y: r.y, width: r.width, height: r.height) }
@@ -98,14 +106,8 @@ extension ImageAnalyzer {
         } else {
             found = try stainedPartCells(image, tile: tile, info: info, run: run, timer: &timer)
         }
-        guard var found else { return nil }
-        for k in found.indices {
-            guard let images = found[k].images else { continue }
-            if !run.reserveImageBytes(images.rgb.count + images.segmentation.count + 4 * images.gradCAM.count) {
-                found[k].images = nil
-            }
-        }
-        return found
+        guard let found else { return nil }
+        return try run.admit(found)
     }
 
     /// The cells of a tile under slide-level statistics; nil when no pixel reaches the

@@ -10,7 +10,9 @@ import Tensor
 /// prior -> candidates (`FieldLocalizer`) -> a 128-px crop per candidate -> the network in
 /// batches (calibrated class probabilities, nucleus/cytoplasm mask, Grad-CAM consistency) ->
 /// masks mapped back to image pixels -> duplicates merged (`CellMerger`) -> contours, areas
-/// and flags per cell (`CellFinding`), numbered in reading order.
+/// and flags per cell (`CellFinding`), numbered in reading order. A field is normalised and
+/// thresholded with its own statistics; a tiled slide with statistics estimated once for the
+/// whole slide (`SlideCalibration`), applied per pixel through lookup tables.
 ///
 /// Sharing: one analyzer may be used from several threads at once. Decoding and
 /// localisation run concurrently; the network (whose layers keep per-call state) runs one
