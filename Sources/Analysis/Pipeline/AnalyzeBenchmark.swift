@@ -54,6 +54,8 @@ package enum AnalyzeBenchmark {
 
     package struct Report: Codable, Sendable {
         package var model: String
+        /// Test-time views per cell (`AnalyzerSettings.views`).
+        package var views: Int
         package var fieldWidth = 640
         package var fieldHeight = 480
         package var repeats: Int
@@ -64,7 +66,7 @@ package enum AnalyzeBenchmark {
         package var slide: [SlideRow]
         package var pattern: PatternRow?
         enum CodingKeys: String, CodingKey {
-            case model, repeats, field, slide, pattern
+            case model, views, repeats, field, slide, pattern
             case fieldWidth = "field_width", fieldHeight = "field_height", slideWidth = "slide_width"
             case slideHeight = "slide_height", slideWBCPlaced = "slide_wbc_placed"
         }
@@ -88,7 +90,8 @@ package enum AnalyzeBenchmark {
     }
 
     /// `patternSide` 0 skips the memory run.
-    package static func run(model: ModelFile, threadCounts: [Int], repeats: Int, slideSide: Int, patternSide: Int = 0,
+    package static func run(model: ModelFile, threadCounts: [Int], repeats: Int, slideSide: Int, views: Int = AnalyzerSettings().views,
+                            patternSide: Int = 0,
                             patternMemoryLimit: Int = 1 << 30, scratch: String, softwareVersion: String) throws -> Report {
         let fieldPath = scratch + "/bench-field.png"
         try ImageWriter.writePNG(SaliencyBenchmark.syntheticField(width: 640, height: 480).image(), to: fieldPath)
@@ -102,6 +105,7 @@ package enum AnalyzeBenchmark {
             Parallel.setThreads(threads)
             var settings = AnalyzerSettings()
             settings.threads = threads
+            settings.views = views
             let analyzer = try ImageAnalyzer(model: model, settings: settings, softwareVersion: softwareVersion)
             var runs: [ImageAnalysis] = [try analyzer.analyze(path: fieldPath)]   // warm-up
             runs = try (0..<max(1, repeats)).map { _ in try analyzer.analyze(path: fieldPath) }
@@ -128,14 +132,14 @@ package enum AnalyzeBenchmark {
         }
         var pattern: PatternRow?
         if patternSide > 0, let threads = threadCounts.first {
-            pattern = try patternRun(model: model, side: patternSide, threads: threads, limit: patternMemoryLimit,
+            pattern = try patternRun(model: model, side: patternSide, threads: threads, views: views, limit: patternMemoryLimit,
                                      scratch: scratch, softwareVersion: softwareVersion)
         }
-        return Report(model: model.metadata["model"] ?? "?", repeats: repeats, field: fields, slideWidth: slideSide,
+        return Report(model: model.metadata["model"] ?? "?", views: views, repeats: repeats, field: fields, slideWidth: slideSide,
                       slideHeight: slideSide, slideWBCPlaced: placed.count, slide: slides, pattern: pattern)
     }
 
-    private static func patternRun(model: ModelFile, side: Int, threads: Int, limit: Int, scratch: String,
+    private static func patternRun(model: ModelFile, side: Int, threads: Int, views: Int, limit: Int, scratch: String,
                                    softwareVersion: String) throws -> PatternRow {
         let path = scratch + "/bench-pattern.tif"
         try SyntheticSlide.writeTIFF(to: path, width: side, height: side,
@@ -145,6 +149,7 @@ package enum AnalyzeBenchmark {
         Parallel.setThreads(threads)
         var settings = AnalyzerSettings()
         settings.threads = threads
+        settings.views = views
         settings.memoryLimitBytes = limit
         let analyzer = try ImageAnalyzer(model: model, settings: settings, softwareVersion: softwareVersion)
         ProcessMemory.resetPeak()

@@ -32,7 +32,7 @@ package struct AnalyzerSettings: Sendable, Equatable {
     package var batchSize = 16
     /// Test-time views averaged per crop (1, 2, 4 or 8 turned/flipped copies; see
     /// `TestTimeViews`): each costs one more forward pass of the network.
-    package var views = 4
+    package var views = 2
     /// Threads for the network and tile processing (0: all cores).
     package var threads = 0
     /// Keep each cell's crop, mask and Grad-CAM for the gallery (`cells/NNN.png`).
