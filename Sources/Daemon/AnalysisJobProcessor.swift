@@ -32,7 +32,8 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
     }
 
     let modelURL: URL
-    let settings: AnalyzerSettings
+    /// The analyzer settings every lane uses (from the configuration unless given).
+    package let settings: AnalyzerSettings
     let softwareVersion: String
     let maxPixels: Int
     let writer: ReportWriter
@@ -46,7 +47,10 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
                  writer: ReportWriter = ReportWriter()) throws {
         modelURL = URL(fileURLWithPath: configuration.model)
         var chosen = settings ?? AnalyzerSettings()
-        if settings == nil { chosen.threads = configuration.threadsPerWorker }
+        if settings == nil {
+            chosen.threads = configuration.threadsPerWorker
+            chosen.views = configuration.testTimeViews
+        }
         self.settings = chosen
         self.softwareVersion = softwareVersion
         self.maxPixels = configuration.maxPixels

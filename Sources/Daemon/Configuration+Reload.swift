@@ -2,14 +2,14 @@ import Foundation
 
 extension Configuration {
     /// Keys a reload cannot apply: the queue database stays open, the model and the analysis
-    /// lanes (`threads_per_worker`, `max_pixels`) are built at start-up, and the stop deadline
+    /// lanes (`threads_per_worker`, `max_pixels`, `test_time_views`) are built at start-up, and the stop deadline
     /// of the whole service group is fixed when it starts (`shutdown_timeout_s`). A reload keeps
     /// their running values and logs that they need a restart. Every other key applies live:
     /// to jobs claimed after the reload, to the watcher (restarted when its settings change),
     /// the queue's retry policy, the number of workers, status and maintenance intervals, the
     /// database's mode, and the log level.
     package static let restartKeys: Set<String> = [
-        "database", "model", "threads_per_worker", "max_pixels", "shutdown_timeout_s",
+        "database", "model", "threads_per_worker", "max_pixels", "shutdown_timeout_s", "test_time_views",
     ]
 
     /// Each key's value as text, for finding and logging what a reload changed. Every key of
@@ -34,6 +34,7 @@ extension Configuration {
         "retention_days": { "\($0.retentionDays)" },
         "max_file_mb": { "\($0.maxFileMegabytes)" },
         "max_pixels": { "\($0.maxPixels)" },
+        "test_time_views": { "\($0.testTimeViews)" },
         "on_success": {
             switch $0.onSuccess {
             case .keep: "keep"
@@ -76,6 +77,7 @@ extension Configuration {
         kept.model = running.model
         kept.threadsPerWorker = running.threadsPerWorker
         kept.maxPixels = running.maxPixels
+        kept.testTimeViews = running.testTimeViews
         kept.shutdownTimeoutSeconds = running.shutdownTimeoutSeconds
         return kept
     }

@@ -9,6 +9,7 @@ extension Configuration {
         "backoff_factor", "backoff_cap_s", "backoff_jitter", "retention_days", "max_file_mb", "max_pixels",
         "on_success", "report_group", "report_file_mode", "report_dir_mode", "database_mode",
         "shutdown_timeout_s", "status_interval_s", "log_level", "job_time_limit_s", "job_time_limit_s_per_mb",
+        "test_time_views",
     ]
 
     /// Reads and checks the configuration file at `path`.
@@ -51,6 +52,12 @@ extension Configuration {
         c.model = try r.path("model") ?? c.model
         c.workers = try r.int("workers", in: 1...64) ?? c.workers
         c.threadsPerWorker = try r.int("threads_per_worker", in: 1...256) ?? c.threadsPerWorker
+        if let views = try r.int("test_time_views", in: 1...8) {
+            guard [1, 2, 4, 8].contains(views) else {
+                throw DaemonError(.configuration, "\(source): key 'test_time_views': \(views) is not 1, 2, 4 or 8")
+            }
+            c.testTimeViews = views
+        }
         c.settleMilliseconds = try r.int("settle_ms", in: 0...3_600_000) ?? c.settleMilliseconds
         c.rescanIntervalSeconds = try r.int("rescan_interval_s", in: 1...86_400) ?? c.rescanIntervalSeconds
         c.ignore = try r.strings("ignore", allowEmpty: true) ?? c.ignore

@@ -20,6 +20,9 @@ package struct Configuration: Sendable, Equatable {
     package var workers = 1
     /// Compute threads each worker uses (`threads_per_worker`).
     package var threadsPerWorker = 1
+    /// Test-time views per cell, 1, 2, 4 or 8 (`test_time_views`; see `AnalyzerSettings.views`):
+    /// more views cost one network pass each.
+    package var testTimeViews = 2
     /// Quiet period before a new file is queued, in ms (`settle_ms`).
     package var settleMilliseconds = 2_000
     /// Interval of the full rescan of every inbox, in s (`rescan_interval_s`).

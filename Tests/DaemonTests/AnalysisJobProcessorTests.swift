@@ -31,6 +31,14 @@ import Daemon
     }
 
     // Needs the bundled model (Models/leuko-wbc-v1.safetensors).
+    @Test(.enabled(if: haveModel, "needs Models/leuko-wbc-v1.safetensors"))
+    func analyzerSettingsComeFromTheConfiguration() throws {
+        let processor = try AnalysisJobProcessor(configuration: configuration { $0.testTimeViews = 8; $0.threadsPerWorker = 3 },
+                                                 softwareVersion: "test")
+        #expect(processor.settings.views == 8 && processor.settings.threads == 3)
+        #expect(try AnalysisJobProcessor(configuration: configuration(), softwareVersion: "test").settings.views == AnalyzerSettings().views)
+    }
+
     @Test(.enabled(if: haveModel, "Models/leuko-wbc-v1.safetensors is missing"))
     func aFieldBecomesACompleteReportSetAndAbandonedStagingIsRemoved() async throws {
         defer { try? FileManager.default.removeItem(atPath: base) }

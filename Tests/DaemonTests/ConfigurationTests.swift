@@ -70,6 +70,7 @@ import JobQueue
             retention_days = 0
             max_file_mb = 10
             max_pixels = 1000
+            test_time_views = 4
             on_success = "move:/srv/done"
             report_group = "lab"
             report_file_mode = "0644"
@@ -84,7 +85,7 @@ import JobQueue
         #expect(c.workers == 2 && c.threadsPerWorker == 3 && c.settleMilliseconds == 0 && c.rescanIntervalSeconds == 60)
         #expect(c.ignore.isEmpty && c.followSymlinks && c.maxAttempts == 7 && c.leaseSeconds == 120)
         #expect(c.backoffBaseSeconds == 1 && c.backoffFactor == 3.5 && c.backoffCapSeconds == 100 && c.backoffJitter == 0)
-        #expect(c.retentionDays == 0 && c.maxFileMegabytes == 10 && c.maxPixels == 1000)
+        #expect(c.retentionDays == 0 && c.maxFileMegabytes == 10 && c.maxPixels == 1000 && c.testTimeViews == 4)
         #expect(c.onSuccess == .move(to: "/srv/done") && c.reportGroup == "lab")
         #expect(c.reportFileMode == 0o644 && c.reportDirectoryMode == 0o2750 && c.databaseMode == 0o660)
         #expect(c.shutdownTimeoutSeconds == 5 && c.statusIntervalSeconds == 2 && c.logLevel == .debug)
@@ -129,6 +130,8 @@ import JobQueue
         ("on_success = \"move:/srv/in/done\"", "key 'on_success'"),
         ("log_level = \"loud\"", "key 'log_level'"),
         ("retention_days = -3", "key 'retention_days'"),
+        ("test_time_views = 3", "key 'test_time_views'"),
+        ("test_time_views = 16", "key 'test_time_views'"),
     ])
     func badValuesAreErrorsNamingTheKey(line: String, expected: String) {
         #expect { try Configuration.parse(Self.required + line + "\n", source: "test.toml") } throws: { error in
