@@ -11,7 +11,7 @@ import TestSupport
 /// Two layouts: few WBCs among the red cells (a tile's densest 0.1 % of pixels is then not
 /// all nucleus, and per-tile thresholds fall to the red-cell level: this slide gave 19 cells
 /// for the 17 placed with them), and WBCs packed so that many cytoplasms touch.
-@Suite struct DenseSlideTests {
+extension MemoryCeilingTests { @Suite struct DenseSlideTests {
     struct Layout: Sendable, CustomStringConvertible {
         var side: Int, wbcPerMegapixel: Double, spacing: Double, tile: Int, touchingAtLeast: Int
         var description: String { "\(side)px, \(wbcPerMegapixel) WBC/Mpx, \(spacing) px apart, tiles \(tile)" }
@@ -56,4 +56,4 @@ import TestSupport
         #expect(analysis.cells.count == placed.count)
         #expect(peak < ceiling)
     }
-}
+} }

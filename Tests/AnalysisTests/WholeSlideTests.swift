@@ -8,7 +8,7 @@ import TestSupport
 /// A generated 20,000 x 20,000 tiled TIFF mosaic of glass with synthetic WBCs (each with a
 /// few red cells) placed at known centres, many of them on the analysis tiles' seams and
 /// corners: every cell must be found exactly once, in bounded memory.
-@Suite struct WholeSlideTests {
+extension MemoryCeilingTests { @Suite struct WholeSlideTests {
     static let side = 20_000
     static let stampSize = 128
 
@@ -96,7 +96,7 @@ import TestSupport
         #expect(analysis.overlayBase?.width == 2048 && abs(analysis.overlayScale - 2048.0 / 20_000) < 1e-9)
         #expect(analysis.source.width == Self.side && analysis.source.format == "TIFF")
     }
-}
+} }
 
 /// Progress updates collected from the callback.
 final class ProgressLog: @unchecked Sendable {
