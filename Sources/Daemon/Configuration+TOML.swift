@@ -1,4 +1,5 @@
 import Foundation
+import CellModel
 import TOMLKit
 
 extension Configuration {
@@ -53,7 +54,7 @@ extension Configuration {
         c.workers = try r.int("workers", in: 1...64) ?? c.workers
         c.threadsPerWorker = try r.int("threads_per_worker", in: 1...256) ?? c.threadsPerWorker
         if let views = try r.int("test_time_views", in: 1...8) {
-            guard [1, 2, 4, 8].contains(views) else {
+            guard TestTimeViews.counts.contains(views) else {
                 throw DaemonError(.configuration, "\(source): key 'test_time_views': \(views) is not 1, 2, 4 or 8")
             }
             c.testTimeViews = views

@@ -20,7 +20,7 @@ struct BenchAnalyzeCommand: ParsableCommand {
     @Option(help: "Weights file (default: $LEUKO_MODEL, else the bundled model).") var weights: String?
 
     func run() throws {
-        guard [1, 2, 4, 8].contains(views) else { throw ValidationError("--views must be 1, 2, 4 or 8") }
+        guard TestTimeViews.counts.contains(views) else { throw ValidationError("--views must be 1, 2, 4 or 8") }
         let counts = threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !counts.isEmpty, counts.allSatisfy({ $0 > 0 }), repeats > 0, slide >= 1024, pattern == 0 || pattern >= 1024 else {
             throw ValidationError("--threads must be positive integers separated by commas, --repeats positive, --slide and --pattern at least 1024")

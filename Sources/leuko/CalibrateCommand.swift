@@ -25,7 +25,7 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Threads.") var threads = 2
 
     func run() throws {
-        guard [1, 2, 4, 8].contains(views) else { throw ValidationError("--views must be 1, 2, 4 or 8") }
+        guard TestTimeViews.counts.contains(views) else { throw ValidationError("--views must be 1, 2, 4 or 8") }
         Parallel.setThreads(threads)
         let model = try ModelFile.load(BundledModel.resolve(weights))
         guard model.network.configuration.classify else { throw ValidationError("these weights have no classification head") }

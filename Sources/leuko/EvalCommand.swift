@@ -30,7 +30,7 @@ struct EvalCommand: ParsableCommand {
         case "validation": records = dataset.records(in: .validation)
         default: throw ValidationError("--split must be all, train or validation")
         }
-        guard [1, 2, 4, 8].contains(views) else { throw ValidationError("--views must be 1, 2, 4 or 8") }
+        guard TestTimeViews.counts.contains(views) else { throw ValidationError("--views must be 1, 2, 4 or 8") }
         var report = try DatasetEvaluator(predictor: CropPredictor(network: model.network, temperature: model.temperature(views: views),
                                                                    views: views))
             .evaluate(dataset, records: records)

@@ -1,3 +1,5 @@
+import CellModel
+
 /// The knobs of `ImageAnalyzer`, with defaults that suit 640x480 smear fields and whole
 /// slides alike.
 ///
@@ -69,7 +71,7 @@ package struct AnalyzerSettings: Sendable, Equatable {
         try check((0...1).contains(maskAgreement), "mask agreement must be in [0, 1]")
         try check(contourTolerance >= 0, "contour tolerance must not be negative")
         try check(batchSize > 0, "batch size must be positive")
-        try check([1, 2, 4, 8].contains(views), "test-time views must be 1, 2, 4 or 8")
+        try check(TestTimeViews.counts.contains(views), "test-time views must be 1, 2, 4 or 8")
         try check(threads >= 0, "threads must not be negative")
         try check(maxTileSize >= 256, "tile size must be at least 256")
         try check(tileMargin >= 32, "tile margin must be at least 32")

@@ -90,6 +90,7 @@ package struct CropPredictor {
         var classLogits = outputs.classLogits.map { Array(UnsafeBufferPointer(start: $0.data, count: $0.count)) }
         var segmentation = outputs.segmentationLogits.map { Array(UnsafeBufferPointer(start: $0.data, count: $0.count)) }
         let transforms = TestTimeViews.transforms(views)
+        guard transforms.count > 1 else { return (classLogits, segmentation) }
         for transform in transforms.dropFirst() {
             let input = Tensor(zeros: [chunk.count, channels, s, s])
             for (i, crop) in chunk.enumerated() {

@@ -6,6 +6,9 @@
 /// mirrored and turned (a vertical flip), then the four 90-degree turns. A cell has no
 /// preferred orientation on a slide, and the network was trained on all eight.
 package enum TestTimeViews {
+    /// The view counts a predictor accepts (each a prefix of `order`).
+    package static let counts = [1, 2, 4, 8]
+
     /// The view order (8 transforms).
     package static let order = [0, 4, 2, 6, 1, 3, 5, 7]
 
