@@ -22,6 +22,11 @@ package struct AugmentParameters: Sendable, Equatable {
     package var maxBlurSigma = 1.0
     /// Maximum standard deviation of additive Gaussian noise.
     package var maxNoise = 0.02
+    /// Probability of simulating a coarser source (`ResolutionLoss`), and the smallest linear
+    /// factor drawn (uniform in [this, 1]): 0.45 makes PBC's ~200 px cells look like the
+    /// single-cell set's ~90 px ones.
+    package var resolutionLossProbability = 0.0
+    package var minResolutionFactor = 0.45
 
     package init() {}
 
@@ -30,6 +35,7 @@ package struct AugmentParameters: Sendable, Equatable {
         var p = AugmentParameters()
         p.maxRotationDegrees = 0; p.maxScaleJitter = 0; p.stainScale = 0; p.stainShift = 0
         p.brightness = 0; p.contrast = 0; p.gamma = 0; p.blurProbability = 0; p.maxNoise = 0
+        p.resolutionLossProbability = 0
         return p
     }
 }

@@ -7,9 +7,10 @@ import Tensor
 /// centre (bilinear for the 4 channels with white glass / prior 0 outside, nearest for the
 /// mask); then on RGB only: HED-style stain jitter (optical density unmixed with the
 /// reference stains the crop was normalised to, each stain's concentration scaled and
-/// shifted, re-mixed; the unexplained OD residual is kept), brightness/contrast, gamma, blur
-/// and noise; values clamped to [0, 1]. The prior channel follows the geometry only. The
-/// same `RandomSource` state always gives the same output.
+/// shifted, re-mixed; the unexplained OD residual is kept), brightness/contrast, gamma, a
+/// simulated coarser source (`ResolutionLoss`), blur and noise; values clamped to [0, 1].
+/// The prior channel follows the geometry only. The same `RandomSource` state always gives
+/// the same output.
 package struct Augmenter: Sendable {
     package var parameters: AugmentParameters
 
@@ -38,12 +39,18 @@ package struct Augmenter: Sendable {
         let gamma = gammaDraw >= 0 ? 1 + gammaDraw : 1 / (1 - gammaDraw)
         let blur = Double(rng.uniform()) < p.blurProbability ? Double(rng.uniform()) * p.maxBlurSigma : 0
         let noise = rng.uniform() * Float(p.maxNoise)
+        // Drawn only when enabled, so runs without it keep their random stream (and weights).
+        var coarse = 1.0
+        if p.resolutionLossProbability > 0, Double(rng.uniform()) < p.resolutionLossProbability {
+            coarse = p.minResolutionFactor + Double(rng.uniform()) * (1 - p.minResolutionFactor)
+        }
         for k in 0..<3 {
             var plane = k == 0 ? r : (k == 1 ? g : b)
             for i in 0..<area {
                 let v = (plane[i] - 0.5) * contrast + 0.5 + bright
                 plane[i] = powf(min(1, max(0, v)), gamma)
             }
+            if coarse < 1 { plane = ResolutionLoss.apply(FloatPlane(width: n, height: n, values: plane), factor: coarse).values }
             if blur >= 0.1 { plane = GaussianBlur.apply(FloatPlane(width: n, height: n, values: plane), sigma: blur).values }
             if noise > 0 { for i in 0..<area { plane[i] += noise * rng.normal() } }
             for i in 0..<area { data[k * area + i] = min(1, max(0, plane[i])) }

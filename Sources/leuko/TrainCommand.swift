@@ -45,9 +45,16 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "No augmentation.") var noAugment = false
     @Option(help: "Augmentation when on: 'full' (Augmenter: dihedral turns, rotations up to 15 degrees, scale jitter 10 %, HED stain jitter, blur, noise) or 'basic' (CropAugmentation: dihedral turns, stain jitter, gamma, noise).")
     var augmentation: AugmentationKind = .full
+    @Option(help: "Full augmentation: probability of simulating a coarser source (a crop reduced to 45-100 % of its linear size and enlarged back).")
+    var resolutionLoss = AugmentParameters().resolutionLossProbability
+    @Option(help: "Full augmentation: HED stain jitter, each stain's concentration scaled by 1 ± this.")
+    var stainJitter = AugmentParameters().stainScale
 
     func validate() throws {
         guard !(classifyOnly && segmentOnly) else { throw ValidationError("--classify-only and --segment-only exclude each other") }
+        guard (0...1).contains(resolutionLoss), (0..<1).contains(stainJitter) else {
+            throw ValidationError("--resolution-loss must be in [0, 1] and --stain-jitter in [0, 1)")
+        }
         guard epochs > 0, stepsPerEpoch > 0, batchSize > 0, threads > 0 else {
             throw ValidationError("--epochs, --steps-per-epoch, --batch-size and --threads must be positive")
         }
@@ -92,6 +99,13 @@ struct TrainCommand: ParsableCommand {
         return options
     }
 
+    var augmentParameters: AugmentParameters {
+        var p = AugmentParameters()
+        p.resolutionLossProbability = resolutionLoss
+        p.stainScale = stainJitter
+        return p
+    }
+
     func run() throws {
         Parallel.setThreads(threads)
         let started = Date()
@@ -114,7 +128,7 @@ struct TrainCommand: ParsableCommand {
         guard !training.isEmpty else { throw TrainingError.noTrainingData("no labelled crops in \(dataDirectories)") }
         let options = try trainingOptions()
         let trainer = Trainer(options: options, training: training, validation: validation,
-                              augment: augmentation.function)
+                              augment: augmentation.function(augmentParameters))
         let outURL = URL(fileURLWithPath: out)
         let resumeURL = URL(fileURLWithPath: out + ".resume")
         if resume { try ResumableCheckpoint.restore(trainer, from: resumeURL) }
@@ -154,10 +168,10 @@ struct TrainCommand: ParsableCommand {
 enum AugmentationKind: String, ExpressibleByArgument, CaseIterable {
     case full, basic
 
-    var function: Trainer.Augment {
+    func function(_ parameters: AugmentParameters) -> Trainer.Augment {
         switch self {
         case .full:
-            let augmenter = Augmenter()
+            let augmenter = Augmenter(parameters: parameters)
             return { sample, rng in augmenter.apply(&sample, rng: &rng) }
         case .basic:
             return { sample, rng in CropAugmentation().apply(&sample, rng: &rng) }
