@@ -6,12 +6,12 @@
 /// that `TouchingCellSplitter` separated: those are two cells by construction). The gap
 /// scales with the lobes themselves, so it works at any magnification.
 ///
-/// With `smallerPieceSetsGap` the gap must also be at most 2 x `gapFraction` x the smaller
-/// piece's diameter: equal lobes join as before, but a large nucleus no longer reaches
-/// across to a small blob beside it (a platelet, or a lobe of the next cell).
+/// With `smallerPieceFactor` k > 0 the gap must also be at most k x the smaller piece's
+/// diameter: near-equal lobes join as before, but a large nucleus no longer reaches across to
+/// a small blob beside it (a platelet, or a lobe of the next cell).
 struct LobeGrouper {
     let gapFraction: Double
-    var smallerPieceSetsGap = false
+    var smallerPieceFactor = 0.0
 
     /// Group index (0-based, dense) for each piece. With `bridges` (per-pixel component labels
     /// of a lower threshold, 0 = none), pieces that lie in one bridge component also join:
@@ -40,7 +40,7 @@ struct LobeGrouper {
         for a in pieces.indices {
             for b in pieces.indices where b > a {
                 var limit = gapFraction * (diameters[a] + diameters[b])
-                if smallerPieceSetsGap { limit = min(limit, 2 * gapFraction * min(diameters[a], diameters[b])) }
+                if smallerPieceFactor > 0 { limit = min(limit, smallerPieceFactor * min(diameters[a], diameters[b])) }
                 let dx = max(0, max(boxes[a].x0, boxes[b].x0) - min(boxes[a].x1, boxes[b].x1))
                 let dy = max(0, max(boxes[a].y0, boxes[b].y0) - min(boxes[a].y1, boxes[b].y1))
                 guard Double(dx * dx + dy * dy) <= limit * limit,

@@ -35,8 +35,8 @@ struct LocalizeEvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Override CandidateParameters.lobeGapFraction (tuning).", visibility: .hidden))
     var lobeGapFraction: Double?
 
-    @Option(help: ArgumentHelp("Override CandidateParameters.lobeGapFromSmallerPiece (tuning).", visibility: .hidden))
-    var lobeGapFromSmallerPiece: Bool?
+    @Option(help: ArgumentHelp("Override CandidateParameters.lobeGapSmallerPieceFactor (tuning).", visibility: .hidden))
+    var lobeGapSmallerPieceFactor: Double?
 
     func validate() throws {
         guard ["val", "train", "all"].contains(split) else {
@@ -51,7 +51,7 @@ struct LocalizeEvalCommand: ParsableCommand {
         if let maxBridgeAreaRatio { evaluator.localizer.detector.parameters.maxBridgeAreaRatio = maxBridgeAreaRatio }
         if let cellBoxMarginFraction { evaluator.localizer.detector.parameters.cellBoxMarginFraction = cellBoxMarginFraction }
         if let lobeGapFraction { evaluator.localizer.detector.parameters.lobeGapFraction = lobeGapFraction }
-        if let lobeGapFromSmallerPiece { evaluator.localizer.detector.parameters.lobeGapFromSmallerPiece = lobeGapFromSmallerPiece }
+        if let lobeGapSmallerPieceFactor { evaluator.localizer.detector.parameters.lobeGapSmallerPieceFactor = lobeGapSmallerPieceFactor }
         if let lobeBridgeFraction { evaluator.localizer.detector.parameters.lobeBridgeFraction = lobeBridgeFraction }
         let chosen: DatasetSplit? = split == "val" ? .validation : (split == "train" ? .train : nil)
         let report = try evaluator.evaluate(dataset, split: chosen, details: details)
