@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["ImageIO", "CellModel", "Tensor"],
                 swiftSettings: fastMath),
         .target(name: "Reporting", dependencies: [
-            "Analysis", "CellModel", "ImageIO",
+            "Analysis", "CellModel", "ImageIO", "NN",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(

@@ -74,7 +74,7 @@ package struct CandidateDetector: Sendable {
         // Lobes: pieces closer than their own scale form one nucleus (never two split parts).
         let bridges = p.lobeBridgeFraction > 0
             ? ConnectedComponents(BinaryMask(concentration, above: p.lobeBridgeFraction * t)) : nil
-        let groupOf = LobeGrouper(gapFraction: p.lobeGapFraction).groups(pieces, family: family, width: w, height: h,
+        let groupOf = LobeGrouper(gapFraction: p.lobeGapFraction, smallerPieceFactor: p.lobeGapSmallerPieceFactor).groups(pieces, family: family, width: w, height: h,
                                                                           bridges: bridges, maxBridgeAreaRatio: p.maxBridgeAreaRatio)
         var parts = [[Int]](repeating: [], count: (groupOf.max() ?? -1) + 1)
         for (k, piece) in pieces.enumerated() { parts[groupOf[k]] += piece }

@@ -1,13 +1,17 @@
 /// Groups nucleus pieces that are lobes of one nucleus.
 ///
-/// Each piece i is dilated by its own reach r_i = `gapFraction` x its equivalent diameter
-/// (inside a window around it); two pieces whose dilations overlap, i.e. whose gap is at
-/// most r_i + r_j, join one group (union-find, so chains of lobes join too), except pieces
-/// of the same `family` (the parts of one component that `TouchingCellSplitter` separated:
-/// those are two cells by construction). The gap scales with the lobes themselves, so it
-/// works at any magnification.
+/// Two pieces whose gap (the least distance between their pixel centres) is at most
+/// `gapFraction` x (d_i + d_j), d their equivalent diameters, join one group (union-find, so
+/// chains of lobes join too), except pieces of the same `family` (the parts of one component
+/// that `TouchingCellSplitter` separated: those are two cells by construction). The gap
+/// scales with the lobes themselves, so it works at any magnification.
+///
+/// With `smallerPieceFactor` k > 0 the gap must also be at most k x the smaller piece's
+/// diameter: near-equal lobes join as before, but a large nucleus no longer reaches across to
+/// a small blob beside it (a platelet, or a lobe of the next cell).
 struct LobeGrouper {
     let gapFraction: Double
+    var smallerPieceFactor = 0.0
 
     /// Group index (0-based, dense) for each piece. With `bridges` (per-pixel component labels
     /// of a lower threshold, 0 = none), pieces that lie in one bridge component also join:
@@ -26,21 +30,22 @@ struct LobeGrouper {
             parent[drop] = keep
             members[keep].formUnion(members[drop])
         }
-        var owner = [Int32](repeating: -1, count: w * h)
-        for (k, piece) in pieces.enumerated() {
+        let diameters = pieces.map { (4 * Double($0.count) / Double.pi).squareRoot() }
+        let boxes = pieces.map { piece -> (x0: Int, y0: Int, x1: Int, y1: Int) in
             var x0 = w, y0 = h, x1 = 0, y1 = 0
-            for i in piece { x0 = min(x0, i % w); y0 = min(y0, i / w); x1 = max(x1, i % w + 1); y1 = max(y1, i / w + 1) }
-            let reach = gapFraction * (4 * Double(piece.count) / Double.pi).squareRoot()
-            let pad = Int(reach.rounded(.up)) + 1
-            let bx0 = max(0, x0 - pad), by0 = max(0, y0 - pad), bx1 = min(w, x1 + pad), by1 = min(h, y1 + pad)
-            var local = BinaryMask(width: bx1 - bx0, height: by1 - by0)
-            for i in piece { local[i % w - bx0, i / w - by0] = true }
-            let grown = local.dilated(by: reach)
-            for y in by0..<by1 {
-                for x in bx0..<bx1 where grown[x - bx0, y - by0] {
-                    let i = y * w + x
-                    if owner[i] < 0 { owner[i] = Int32(k) } else if Int(owner[i]) != k { union(Int(owner[i]), k) }
-                }
+            for i in piece { x0 = min(x0, i % w); y0 = min(y0, i / w); x1 = max(x1, i % w); y1 = max(y1, i / w) }
+            return (x0, y0, x1, y1)
+        }
+        let edges = pieces.map { Self.edge($0, width: w) }
+        for a in pieces.indices {
+            for b in pieces.indices where b > a {
+                var limit = gapFraction * (diameters[a] + diameters[b])
+                if smallerPieceFactor > 0 { limit = min(limit, smallerPieceFactor * min(diameters[a], diameters[b])) }
+                let dx = max(0, max(boxes[a].x0, boxes[b].x0) - min(boxes[a].x1, boxes[b].x1))
+                let dy = max(0, max(boxes[a].y0, boxes[b].y0) - min(boxes[a].y1, boxes[b].y1))
+                guard Double(dx * dx + dy * dy) <= limit * limit,
+                      Self.gap(edges[a], edges[b], width: w, atMost: limit) else { continue }
+                union(a, b)
             }
         }
         if let bridges {
@@ -61,6 +66,30 @@ struct LobeGrouper {
             if let id = ids[r] { return id }
             ids[r] = ids.count
             return ids[r]!
+        }
+    }
+
+    /// Whether some pixel of `edgeA` lies within `limit` (Euclidean, pixel centres) of some
+    /// pixel of `edgeB`. Pass the pieces' `edge` pixels: only those can be nearest.
+    static func gap(_ edgeA: [Int], _ edgeB: [Int], width w: Int, atMost limit: Double) -> Bool {
+        let limit2 = limit * limit
+        for i in edgeA {
+            let xi = Double(i % w), yi = Double(i / w)
+            for j in edgeB {
+                let dx = xi - Double(j % w), dy = yi - Double(j / w)
+                if dx * dx + dy * dy <= limit2 { return true }
+            }
+        }
+        return false
+    }
+
+    /// The pixels of `piece` with a 4-neighbour outside it.
+    static func edge(_ piece: [Int], width w: Int) -> [Int] {
+        let set = Set(piece)
+        return piece.filter { i in
+            let x = i % w
+            return !(x > 0 && set.contains(i - 1) && x < w - 1 && set.contains(i + 1)
+                     && set.contains(i - w) && set.contains(i + w))
         }
     }
 }

@@ -25,6 +25,7 @@ extension Configuration {
         "rescan_interval_s": { "\($0.rescanIntervalSeconds)" },
         "ignore": { $0.ignore.joined(separator: ", ") },
         "follow_symlinks": { "\($0.followSymlinks)" },
+        "allow_hard_links": { "\($0.allowHardLinks)" },
         "max_attempts": { "\($0.maxAttempts)" },
         "lease_s": { "\($0.leaseSeconds)" },
         "backoff_base_s": { "\($0.backoffBaseSeconds)" },

@@ -6,8 +6,8 @@ extension Configuration {
     /// Every key `leuko.toml` may contain (all top level). `etc/leuko.toml` documents each one.
     package static let keys = [
         "inboxes", "outbox", "database", "model", "workers", "threads_per_worker", "settle_ms",
-        "rescan_interval_s", "ignore", "follow_symlinks", "max_attempts", "lease_s", "backoff_base_s",
-        "backoff_factor", "backoff_cap_s", "backoff_jitter", "retention_days", "max_file_mb", "max_pixels",
+        "rescan_interval_s", "ignore", "follow_symlinks", "allow_hard_links", "max_attempts", "lease_s",
+        "backoff_base_s", "backoff_factor", "backoff_cap_s", "backoff_jitter", "retention_days", "max_file_mb", "max_pixels",
         "on_success", "report_group", "report_file_mode", "report_dir_mode", "database_mode",
         "shutdown_timeout_s", "status_interval_s", "log_level", "job_time_limit_s", "job_time_limit_s_per_mb",
         "test_time_views",
@@ -66,6 +66,7 @@ extension Configuration {
             throw DaemonError(.configuration, "\(source): key 'ignore': pattern '\(pattern)' must be a non-empty file name pattern without '/'")
         }
         c.followSymlinks = try r.bool("follow_symlinks") ?? c.followSymlinks
+        c.allowHardLinks = try r.bool("allow_hard_links") ?? c.allowHardLinks
         c.maxAttempts = try r.int("max_attempts", in: 1...100) ?? c.maxAttempts
         c.leaseSeconds = try r.int("lease_s", in: 5...86_400) ?? c.leaseSeconds
         c.backoffBaseSeconds = try r.double("backoff_base_s", in: 0.001...86_400) ?? c.backoffBaseSeconds

@@ -31,6 +31,9 @@ package struct Configuration: Sendable, Equatable {
     package var ignore = IgnoreRules.defaultPatterns
     /// Follow symlinks to files inside the same inbox (`follow_symlinks`).
     package var followSymlinks = false
+    /// Process input files that have other names too (a link count above 1), which may lie
+    /// outside the inbox (`allow_hard_links`; see `InputGuard`).
+    package var allowHardLinks = false
     /// Attempts before a job is dead-lettered as failed (`max_attempts`).
     package var maxAttempts = 5
     /// A worker's lease on a job, renewed while it runs, in s (`lease_s`).

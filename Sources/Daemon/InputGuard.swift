@@ -3,7 +3,8 @@ import Foundation
 import Glibc
 
 /// The worker's checks on an input, and its opening: the file must still be where the watcher
-/// saw it, not redirected out of its inbox, a regular file within `max_file_mb`, readable.
+/// saw it, not redirected out of its inbox, a regular file with no other name (hard link)
+/// within `max_file_mb`, readable.
 ///
 /// The watcher never queues links that leave an inbox, but a folder or file can be swapped for
 /// a symlink after it was queued. So, at processing time (`refusal`): the path's real location
@@ -16,8 +17,16 @@ import Glibc
 /// opened descriptor as well: opened with `O_NOFOLLOW` (unless a link inside an inbox is
 /// allowed), it must be a regular file with the device and inode that were checked, and its
 /// real location (`/proc/self/fd/N`) must still lie inside the inbox. The job then reads only
-/// through that descriptor (`OpenedInput`). Hard links are not detected (a hard link inside an
-/// inbox is a file of that inbox).
+/// through that descriptor (`OpenedInput`).
+///
+/// Hard links: a hard link placed in an inbox is the very file it links to, wherever that
+/// file's other name lies (a file the daemon's user may read and the scanners' users may not),
+/// and no path check can tell. So the opened file must have one name only (link count 1, read
+/// from the descriptor), unless `allow_hard_links = true`; the link count does not say where
+/// the other names are, so every input with several names is refused, in an inbox or queued by
+/// hand. A refused file is accepted once its other names are gone (`leuko queue retry`).
+/// (Linux's `fs.protected_hardlinks`, on by default, already stops most such links being made;
+/// this check does not rely on it, nor on a network share's server.)
 package enum InputGuard {
     /// Opens `path` for its job after the checks, or throws `DaemonError(.inputRejected)` with
     /// the reason (`.processingFailed` when `/proc` is missing, so that the opened file cannot
@@ -61,6 +70,10 @@ package enum InputGuard {
             guard let realInbox = realPath(inbox), location.hasPrefix(realInbox == "/" ? "/" : realInbox + "/") else {
                 throw rejected("input resolves outside its inbox (to \(AdminOutput.oneLine(location))); not followed")
             }
+        }
+        guard opened.st_nlink <= 1 || configuration.allowHardLinks else {
+            throw rejected("input has a link count of \(opened.st_nlink): the same file has other names (hard links), "
+                           + "which may lie anywhere; not processed (allow_hard_links = false)")
         }
         return input
     }

@@ -1,4 +1,5 @@
 import Foundation
+import NN
 
 /// A DICOM data set as the DICOM JSON model (PS3.18 Annex F) writes it: tag -> VR + values.
 ///
@@ -153,30 +154,5 @@ struct DicomDataset: Sendable {
     static func floatLiteral(_ value: Float) -> String {
         let text = "\(value)"
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
-    }
-}
-
-/// JSON string literals (RFC 8259): quotes, backslashes and control characters escaped;
-/// everything else written as UTF-8.
-enum JSONText {
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value) {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

@@ -32,6 +32,12 @@ struct LocalizeEvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Override CandidateParameters.cellBoxMarginFraction (tuning).", visibility: .hidden))
     var cellBoxMarginFraction: Double?
 
+    @Option(help: ArgumentHelp("Override CandidateParameters.lobeGapFraction (tuning).", visibility: .hidden))
+    var lobeGapFraction: Double?
+
+    @Option(help: ArgumentHelp("Override CandidateParameters.lobeGapSmallerPieceFactor (tuning).", visibility: .hidden))
+    var lobeGapSmallerPieceFactor: Double?
+
     func validate() throws {
         guard ["val", "train", "all"].contains(split) else {
             throw ValidationError("--split must be 'val', 'train' or 'all', got '\(split)'")
@@ -44,6 +50,8 @@ struct LocalizeEvalCommand: ParsableCommand {
         var evaluator = LocalizationEvaluator()
         if let maxBridgeAreaRatio { evaluator.localizer.detector.parameters.maxBridgeAreaRatio = maxBridgeAreaRatio }
         if let cellBoxMarginFraction { evaluator.localizer.detector.parameters.cellBoxMarginFraction = cellBoxMarginFraction }
+        if let lobeGapFraction { evaluator.localizer.detector.parameters.lobeGapFraction = lobeGapFraction }
+        if let lobeGapSmallerPieceFactor { evaluator.localizer.detector.parameters.lobeGapSmallerPieceFactor = lobeGapSmallerPieceFactor }
         if let lobeBridgeFraction { evaluator.localizer.detector.parameters.lobeBridgeFraction = lobeBridgeFraction }
         let chosen: DatasetSplit? = split == "val" ? .validation : (split == "train" ? .train : nil)
         let report = try evaluator.evaluate(dataset, split: chosen, details: details)

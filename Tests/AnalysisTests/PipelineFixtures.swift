@@ -26,20 +26,11 @@ enum PipelineFixtures {
         return s.render(stains: stains)
     }
 
-    /// A network with the product's crop size and heads but tiny widths: fast in debug
-    /// builds, random answers.
+    /// A network with the product's crop size and heads but tiny widths
+    /// (`NetworkConfiguration.tiny`): fast in debug builds, random answers.
     static func tinyModel(seed: UInt64 = 7) -> ModelFile {
-        var c = NetworkConfiguration()
-        c.stemWidth = 8
-        c.stageWidths = [8, 8, 16, 32]
-        c.attentionHeads = 2
-        c.fusionLevelWidth = 8
-        c.fusedWidth = 16
-        c.cardinality = 4
-        c.segmentationWidth = 8
-        c.dropout = 0
-        return ModelFile(network: SGCLDFFNetwork(c, seed: seed), temperature: 1,
-                         metadata: ["model": "tiny-test", "version": "0"], sha256: String(repeating: "0", count: 64))
+        ModelFile(network: SGCLDFFNetwork(.tiny, seed: seed), temperature: 1,
+                  metadata: ["model": "tiny-test", "version": "0"], sha256: String(repeating: "0", count: 64))
     }
 
     /// The bundled weights, when the repository has them.

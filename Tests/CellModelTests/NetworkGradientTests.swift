@@ -4,19 +4,12 @@ import Tensor
 import TestSupport
 import CellModel
 
-/// A network small enough for finite differences: 64x64 crops, window 2, narrow widths.
+/// A network small enough for finite differences: `NetworkConfiguration.tiny`'s widths on
+/// 64x64 crops, window 2, 5 classes.
 func tinyConfiguration() -> NetworkConfiguration {
-    var c = NetworkConfiguration()
+    var c = NetworkConfiguration.tiny
     c.cropSize = 64
     c.window = 2
-    c.stemWidth = 8
-    c.stageWidths = [8, 8, 16, 32]
-    c.attentionHeads = 2
-    c.fusionLevelWidth = 8
-    c.fusedWidth = 16
-    c.cardinality = 4
-    c.segmentationWidth = 8
-    c.dropout = 0
     c.classCount = 5
     return c
 }

@@ -94,6 +94,30 @@ import Daemon
         #expect(sink.lines.last?.hasPrefix("<3>leuko: reload failed, keeping the previous configuration: ") == true)
     }
 
+    /// `allow_hard_links` applies live: the guard is given the configuration current when a
+    /// job is claimed, so a hard-linked input refused before the reload is opened after it.
+    @Test func allowHardLinksAppliesLive() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try writeConfig("")
+        let initial = try Configuration.load(path: base + "/leuko.toml")
+        let store = ConfigurationStore(initial)
+        let queue = try JobQueue(path: initial.database, options: initial.jobQueueOptions)
+        let (triggers, _) = AsyncStream.makeStream(of: Void.self)
+        let reload = ReloadService(path: base + "/leuko.toml", store: store, queue: queue, notifier: SystemdNotifier(environment: [:]),
+                                   logger: DaemonHarness.quiet, logThreshold: LogThreshold(.info), triggers: triggers)
+        try Data("pixels".utf8).write(to: URL(fileURLWithPath: base + "/field.tif"))
+        #expect(link(base + "/field.tif", base + "/in/field.tif") == 0)
+        #expect { try InputGuard.open(base + "/in/field.tif", initial) } throws: { error in
+            (error as? DaemonError)?.message.contains("(allow_hard_links = false)") == true
+        }
+
+        try writeConfig("allow_hard_links = true")
+        let summary = try #require(await reload.reload())
+        #expect(summary.applied.map(\.description) == ["allow_hard_links (false -> true)"] && summary.needRestart.isEmpty)
+        let input = try InputGuard.open(base + "/in/field.tif", await store.current)
+        #expect(try String(contentsOfFile: input.readablePath, encoding: .utf8) == "pixels")
+    }
+
     /// Maintenance reads `retention_days` from the store at each turn: a reload that turns
     /// pruning on prunes without a restart.
     @Test func maintenanceFollowsAReloadedRetention() async throws {

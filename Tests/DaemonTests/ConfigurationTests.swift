@@ -20,6 +20,7 @@ import JobQueue
         let c = try Configuration.parse(Self.required)
         #expect(c == Configuration(inboxes: ["/srv/in"], outbox: "/srv/out"))
         #expect(c.workers == 1 && c.settleMilliseconds == 2000 && c.maxAttempts == 5 && c.onSuccess == .keep)
+        #expect(!c.followSymlinks && !c.allowHardLinks)
     }
 
     @Test func theShippedFileLoads() throws {
@@ -61,6 +62,7 @@ import JobQueue
             rescan_interval_s = 60
             ignore = []
             follow_symlinks = true
+            allow_hard_links = true
             max_attempts = 7
             lease_s = 120
             backoff_base_s = 1
@@ -83,7 +85,7 @@ import JobQueue
         #expect(c.inboxes == ["/srv/a", "/srv/b/"] && c.outbox == "/srv/out")
         #expect(c.database == "/db/q.sqlite" && c.model == "/m/w.safetensors")
         #expect(c.workers == 2 && c.threadsPerWorker == 3 && c.settleMilliseconds == 0 && c.rescanIntervalSeconds == 60)
-        #expect(c.ignore.isEmpty && c.followSymlinks && c.maxAttempts == 7 && c.leaseSeconds == 120)
+        #expect(c.ignore.isEmpty && c.followSymlinks && c.allowHardLinks && c.maxAttempts == 7 && c.leaseSeconds == 120)
         #expect(c.backoffBaseSeconds == 1 && c.backoffFactor == 3.5 && c.backoffCapSeconds == 100 && c.backoffJitter == 0)
         #expect(c.retentionDays == 0 && c.maxFileMegabytes == 10 && c.maxPixels == 1000 && c.testTimeViews == 4)
         #expect(c.onSuccess == .move(to: "/srv/done") && c.reportGroup == "lab")
@@ -119,6 +121,7 @@ import JobQueue
         ("backoff_factor = 0.5", "key 'backoff_factor'"),
         ("backoff_base_s = 100\nbackoff_cap_s = 10", "key 'backoff_cap_s'"),
         ("follow_symlinks = \"yes\"", "key 'follow_symlinks'"),
+        ("allow_hard_links = 1", "key 'allow_hard_links'"),
         ("ignore = [\"a/b\"]", "key 'ignore'"),
         ("ignore = [1, 2]", "key 'ignore'"),
         ("database = \"queue.sqlite\"", "key 'database'"),

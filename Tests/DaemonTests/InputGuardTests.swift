@@ -20,9 +20,10 @@ import Daemon
         try Data("secret".utf8).write(to: URL(fileURLWithPath: secret))
     }
 
-    func configuration(followSymlinks: Bool = false) -> Configuration {
+    func configuration(followSymlinks: Bool = false, allowHardLinks: Bool = false) -> Configuration {
         var c = Configuration(inboxes: [base + "/in"], outbox: base + "/out")
         c.followSymlinks = followSymlinks
+        c.allowHardLinks = allowHardLinks
         return c
     }
 
@@ -126,5 +127,36 @@ import Daemon
             }
         }
         #expect(reason == "input was replaced between its check and its opening; not processed")
+    }
+
+    /// A hard link in the inbox to a file elsewhere is that file: refused while it has another
+    /// name, with the link count; accepted once the other name is gone, or when allowed.
+    @Test func aHardLinkIntoTheInboxIsRefusedWhileTheFileHasAnotherName() throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let path = base + "/in/field.tif"
+        #expect(link(secret, path) == 0)
+        let reason = rejection { try InputGuard.open(path, configuration()) }
+        #expect(reason == "input has a link count of 2: the same file has other names (hard links), which may lie anywhere; "
+                + "not processed (allow_hard_links = false)", "\(reason ?? "opened")")
+        #expect(rejection { try InputGuard.open(path, configuration(followSymlinks: true)) } == reason)
+
+        #expect(link(secret, base + "/elsewhere/third.tif") == 0)
+        #expect(rejection { try InputGuard.open(path, configuration()) }?.hasPrefix("input has a link count of 3: ") == true)
+
+        let allowed = try InputGuard.open(path, configuration(allowHardLinks: true))
+        #expect(try String(contentsOfFile: allowed.readablePath, encoding: .utf8) == "secret")
+
+        for other in [secret, base + "/elsewhere/third.tif"] { #expect(unlink(other) == 0) }
+        let input = try InputGuard.open(path, configuration())
+        #expect(try String(contentsOfFile: input.readablePath, encoding: .utf8) == "secret", "one name left: accepted")
+    }
+
+    @Test func aFileWithOneNameIsUnaffected() throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let path = try write("in/day1/field.tif", "pixels")
+        for c in [configuration(), configuration(allowHardLinks: true)] {
+            let input = try InputGuard.open(path, c)
+            #expect(try String(contentsOfFile: input.readablePath, encoding: .utf8) == "pixels")
+        }
     }
 }

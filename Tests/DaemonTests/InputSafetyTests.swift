@@ -69,6 +69,24 @@ import Daemon
         #expect(try await queue.list(state: .failed).first?.lastError?.contains("resolves outside its inbox") == true)
     }
 
+    /// A hard link into the inbox to a file elsewhere fails at its first attempt (a permanent
+    /// refusal, not retried) and never reaches the processor; a plain file beside it is analysed.
+    @Test func aHardLinkIntoTheInboxIsFailedAtOnceNotAnalysed() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let linked = base + "/in/linked.tif", plain = base + "/in/plain.tif"
+        // Both are there before the start-up scan (link(2) sends no event the watcher acts on).
+        #expect(link(base + "/elsewhere/secret.tif", linked) == 0)
+        try Data(count: 10).write(to: URL(fileURLWithPath: plain))
+        let (queue, processed) = try await runDaemon(until: {
+            let c = try await $0.counts()
+            return c.succeeded == 1 && c.failed == 1
+        }) { _ in }
+        let job = try #require(try await queue.list(state: .failed).first)
+        #expect(job.path == linked && job.attempt == 1, "\(job)")
+        #expect(job.lastError?.hasPrefix("input has a link count of 2: ") == true, "\(job.lastError ?? "")")
+        #expect(processed == [plain])
+    }
+
     @Test func hostileNamesGetReportsInsideTheOutboxOnly() async throws {
         defer { try? FileManager.default.removeItem(atPath: base) }
         let names = ["..png", "line\nbreak.png", "tab\tand \u{1B}[31mescape.tif",

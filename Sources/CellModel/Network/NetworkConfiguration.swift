@@ -27,6 +27,23 @@ package struct NetworkConfiguration: Codable, Sendable, Equatable {
 
     package init() {}
 
+    /// A small valid configuration for tests and examples: the default crop size, window,
+    /// inputs and classes, with narrow widths (stem 8, stages 8/8/16/32, 2 attention heads,
+    /// fusion levels 8 fused to 16 with cardinality 4, segmentation 8) and no dropout. Fast in
+    /// debug builds; for code that needs a network of the product's shape, not a trained one.
+    package static var tiny: NetworkConfiguration {
+        var c = NetworkConfiguration()
+        c.stemWidth = 8
+        c.stageWidths = [8, 8, 16, 32]
+        c.attentionHeads = 2
+        c.fusionLevelWidth = 8
+        c.fusedWidth = 16
+        c.cardinality = 4
+        c.segmentationWidth = 8
+        c.dropout = 0
+        return c
+    }
+
     /// Segmentation classes: background, cytoplasm, nucleus.
     package static let segmentationClasses = 3
 }
