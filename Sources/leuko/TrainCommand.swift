@@ -55,6 +55,9 @@ struct TrainCommand: ParsableCommand {
         guard (0...1).contains(resolutionLoss), (0..<1).contains(stainJitter) else {
             throw ValidationError("--resolution-loss must be in [0, 1] and --stain-jitter in [0, 1)")
         }
+        guard augmentation == .full || augmentParameters == AugmentParameters() else {
+            throw ValidationError("--stain-jitter and --resolution-loss set the full augmentation; they do nothing with --augmentation basic")
+        }
         guard epochs > 0, stepsPerEpoch > 0, batchSize > 0, threads > 0 else {
             throw ValidationError("--epochs, --steps-per-epoch, --batch-size and --threads must be positive")
         }
