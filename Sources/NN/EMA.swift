@@ -37,6 +37,13 @@ package final class ExponentialMovingAverage {
     /// Sets the number of updates so far (when resuming with the shadow tensors loaded).
     package func restoreUpdateCount(_ count: Int) { updateCount = count }
 
+    /// Sets the shadow to the model's current weights and buffers and starts the warm-up over
+    /// (after the model was loaded from a file, e.g. to fine-tune it).
+    package func restart() {
+        for ((_, source), (_, shadow)) in zip(sources + sourceBuffers, shadowParameters + shadowBuffers) { shadow.assign(source) }
+        updateCount = 0
+    }
+
     /// Moves the shadow weights toward the model's current weights and copies buffers.
     package func update() {
         let d = currentDecay

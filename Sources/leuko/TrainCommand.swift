@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import CellModel
 import Foundation
+import NN
 import Tensor
 
 /// `leuko train`: trains SG-CLDFF on dataset folders and writes a weights file.
@@ -36,6 +37,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Threads for the engine and data preparation.") var threads = 2
     @Option(help: "Use at most this many images per dataset (quick runs): an evenly spaced subset in index order, so every class keeps its share.") var maxImages: Int?
     @Flag(help: "Continue from OUT.resume.") var resume = false
+    @Option(help: "Fine-tune: start from these weights (same network options) instead of a fresh initialisation; optimizer, schedule and EMA start anew.")
+    var initWeights: String?
     @Flag(help: "Ablation: no saliency-prior input channel.") var noPrior = false
     @Flag(help: "Ablation: no learned saliency gate.") var noGate = false
     @Flag(help: "Ablation: no cross-layer fusion (deepest features only).") var noFusion = false
@@ -134,6 +137,13 @@ struct TrainCommand: ParsableCommand {
                               augment: augmentation.function(augmentParameters))
         let outURL = URL(fileURLWithPath: out)
         let resumeURL = URL(fileURLWithPath: out + ".resume")
+        var initialDigest: String?
+        if let initWeights {
+            let url = URL(fileURLWithPath: initWeights)
+            try trainer.start(from: try SafeTensors(contentsOf: url))
+            initialDigest = try SHA256Digest.hex(of: url)
+            TrainLog.stderr("starting from \(initWeights) (sha256 \(initialDigest ?? ""))")
+        }
         if resume { try ResumableCheckpoint.restore(trainer, from: resumeURL) }
         let log = try log.map { try TrainLog(path: $0) }
         try trainer.run(progress: { event in
@@ -157,6 +167,7 @@ struct TrainCommand: ParsableCommand {
             "training_crops": String(training.count),
             "validation_crops": String(validation.count),
         ]
+        if let initialDigest { metadata["initial_weights_sha256"] = initialDigest }
         if classifies, analyzerViews != 1 {
             metadata[ModelFile.temperatureKey(views: analyzerViews)] =
                 String(TemperatureFit.fit(network, samples: validation, views: analyzerViews))

@@ -158,4 +158,37 @@ func syntheticSamples(_ configuration: NetworkConfiguration, count: Int, seed: U
         let other = Trainer(options: interrupted, training: samples, validation: [], augment: nil)
         #expect(throws: TrainingError.self) { try ResumableCheckpoint.restore(other, from: url) }
     }
+
+    @Test func fineTuningStartsFromTheGivenWeightsAndRefusesAnotherNetwork() throws {
+        var options = TrainingOptions()
+        options.network = tinyConfiguration()
+        options.network.classCount = 3
+        options.epochs = 1
+        options.stepsPerEpoch = 2
+        options.batchSize = 4
+        options.warmupSteps = 1
+        let samples = syntheticSamples(options.network, count: 8, seed: 9)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leuko-init-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("trained.safetensors")
+        let trained = Trainer(options: options, training: samples, validation: [], augment: nil)
+        try trained.run(progress: { _ in }, checkpoint: { _ in })
+        try trained.averagedNetwork().saveCheckpoint(to: url)
+
+        var fresh = options
+        fresh.seed = 99
+        let tuned = Trainer(options: fresh, training: samples, validation: [], augment: nil)
+        let file = try SafeTensors(contentsOf: url)
+        try tuned.start(from: file)
+        // Before any step, both the network and its average hold the file's weights exactly.
+        let saved = Dictionary(uniqueKeysWithValues: trained.averagedNetwork().stateTensors().map { ($0.0, $0.1.values) })
+        for (name, tensor) in tuned.network.stateTensors() { #expect(tensor.values == saved[name], "\(name) not loaded") }
+        for (name, tensor) in tuned.averagedNetwork().stateTensors() { #expect(tensor.values == saved[name], "EMA \(name) not restarted") }
+
+        var other = options
+        other.network.useGate.toggle()
+        let mismatched = Trainer(options: other, training: samples, validation: [], augment: nil)
+        #expect(throws: (any Error).self) { try mismatched.start(from: file) }
+    }
 }

@@ -97,4 +97,16 @@ private final class Holder: Module {
         // With warm-up the first decay is min(0.999, 1/10).
         #expect(ExponentialMovingAverage(model: model, decay: 0.999).currentDecay == 0.1)
     }
+
+    @Test func restartTakesTheModelsCurrentWeights() {
+        let model = Holder()
+        let ema = ExponentialMovingAverage(model: model, decay: 0.5, warmup: true)
+        ema.update()
+        model.weight.value.assign(Tensor(shape: [2], values: [5, -1]))
+        model.stats.data[0] = 3
+        ema.restart()
+        #expect(ema.shadowParameters[0].1.values == [5, -1])
+        #expect(ema.shadowBuffers[0].1.values == [3])
+        #expect(ema.updateCount == 0)
+    }
 }

@@ -42,6 +42,14 @@ package final class Trainer {
         objective = TrainingObjective(settings: options.losses)
     }
 
+    /// Starts from trained weights instead of the seeded initialisation (fine-tuning): loads
+    /// `file` into the network (names and shapes must match the configuration exactly) and
+    /// restarts the EMA from them. The optimizer state and schedule start fresh.
+    package func start(from file: SafeTensors) throws {
+        try network.load(file)
+        ema.restart()
+    }
+
     /// Runs the remaining epochs; after each, validates the EMA weights and calls `checkpoint`.
     package func run(progress: (TrainingEvent) -> Void, checkpoint: (Trainer) throws -> Void) throws {
         let schedule = CosineSchedule(baseRate: options.learningRate, warmupSteps: options.warmupSteps,
