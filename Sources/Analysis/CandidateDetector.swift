@@ -22,6 +22,11 @@ package struct CandidateDetector: Sendable {
         package let candidates: [CellCandidate]
         /// Per pixel: 0, or i + 1 for a nucleus pixel of candidate i.
         package let nucleusLabels: [Int32]
+        /// The nucleus area the scores are relative to.
+        package let areaReference: Int
+        /// Traced cell outlines (pixel indices) of the candidates that have one
+        /// (`CellOutliner`), by candidate index.
+        package var outlines: [Int: [Int]] = [:]
     }
 
     /// The threshold on the smoothed concentration: max(Otsu over pixels above 2 % of the
@@ -56,7 +61,7 @@ package struct CandidateDetector: Sendable {
         let mask = BinaryMask(concentration, above: t).opened(by: 1).holesFilled()
         let comps = ConnectedComponents(mask)
         let kept = comps.components.filter { Double($0.area) >= minArea }
-        let empty = Result(threshold: t, candidates: [], nucleusLabels: [Int32](repeating: 0, count: w * h))
+        let empty = Result(threshold: t, candidates: [], nucleusLabels: [Int32](repeating: 0, count: w * h), areaReference: 1)
         guard !kept.isEmpty else { return empty }
         let nuclei = comps.mask(keeping: Set(kept.map(\.label)))
 
@@ -83,25 +88,33 @@ package struct CandidateDetector: Sendable {
         var labels = [Int32](repeating: 0, count: w * h)
         for part in parts.sorted(by: { $0.count > $1.count })
         where Double(part.count) >= p.relativeAreaFloor * Double(maxArea) {
-            var x0 = w, y0 = h, x1 = 0, y1 = 0
-            for i in part {
-                let x = i % w, y = i / w
-                x0 = min(x0, x); y0 = min(y0, y); x1 = max(x1, x + 1); y1 = max(y1, y + 1)
-            }
-            let eqd = (4 * Double(part.count) / Double.pi).squareRoot()
-            let nucleus = BoundingBox(x0: Double(x0), y0: Double(y0), x1: Double(x1), y1: Double(y1))
-            let region = nucleus.grown(by: p.cytoplasmMarginFraction * eqd)
-            let cut = region.x0 < 0 || region.y0 < 0 || region.x1 > Double(w) || region.y1 > Double(h)
             let index = Int32(candidates.count + 1)
             for i in part { labels[i] = index }
-            candidates.append(CellCandidate(
-                box: nucleus.grown(by: p.cellBoxMarginFraction * eqd).clipped(width: w, height: h),
-                regionBox: region.clipped(width: w, height: h), centerX: region.centerX, centerY: region.centerY,
-                diameter: (region.width * region.height).squareRoot(),
-                nucleusBox: nucleus,
-                nucleusArea: part.count, score: min(1, (Double(part.count) / Double(maxArea)).squareRoot()),
-                touchesBorder: cut))
+            candidates.append(candidate(nucleus: part, areaReference: maxArea, width: w, height: h))
         }
-        return Result(threshold: t, candidates: candidates, nucleusLabels: labels)
+        return Result(threshold: t, candidates: candidates, nucleusLabels: labels, areaReference: maxArea)
+    }
+
+    /// The candidate of one nucleus (pixel indices in a `width`-wide image, all lobes): its
+    /// box, the cell region and box grown by the cytoplasm margins, and its score against
+    /// the reference nucleus area.
+    package func candidate(nucleus part: [Int], areaReference: Int, width w: Int, height h: Int) -> CellCandidate {
+        let p = parameters
+        var x0 = w, y0 = h, x1 = 0, y1 = 0
+        for i in part {
+            let x = i % w, y = i / w
+            x0 = min(x0, x); y0 = min(y0, y); x1 = max(x1, x + 1); y1 = max(y1, y + 1)
+        }
+        let eqd = (4 * Double(part.count) / Double.pi).squareRoot()
+        let nucleus = BoundingBox(x0: Double(x0), y0: Double(y0), x1: Double(x1), y1: Double(y1))
+        let region = nucleus.grown(by: p.cytoplasmMarginFraction * eqd)
+        let cut = region.x0 < 0 || region.y0 < 0 || region.x1 > Double(w) || region.y1 > Double(h)
+        return CellCandidate(
+            box: nucleus.grown(by: p.cellBoxMarginFraction * eqd).clipped(width: w, height: h),
+            regionBox: region.clipped(width: w, height: h), centerX: region.centerX, centerY: region.centerY,
+            diameter: (region.width * region.height).squareRoot(),
+            nucleusBox: nucleus,
+            nucleusArea: part.count, score: min(1, (Double(part.count) / Double(max(1, areaReference))).squareRoot()),
+            touchesBorder: cut)
     }
 }

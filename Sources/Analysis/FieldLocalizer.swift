@@ -15,7 +15,9 @@ import ImageIO
 ///
 /// so nuclei are ~1, the cytoplasm ring of an accepted cell ~0.75 (above 0.5: thresholding P
 /// at 0.5 gives the cell estimate), and red cells, platelets (dropped by the size filter)
-/// and glass ~0. `cellLabels` marks each candidate's cell region (nucleus within its margin).
+/// and glass ~0. `cellLabels` marks each candidate's cell region: its traced outline where the
+/// cell stands alone on glass (`CellOutliner`, which also joins lobes lying inside one
+/// outline), else the nucleus within its margin.
 package struct FieldLocalizer: Sendable {
     package var normalizer = MacenkoNormalizer()
     package var detector = CandidateDetector()
@@ -63,7 +65,8 @@ package struct FieldLocalizer: Sendable {
                 timer: inout StageTimer, detect: (FloatPlane) -> CandidateDetector.Result) -> Result {
         let (smooth, found) = timer.time("candidates") {
             let smooth = GaussianBlur.apply(conc, sigma: detector.parameters.smoothingSigma)
-            return (smooth, detect(smooth))
+            let outliner = CellOutliner(parameters: detector.parameters)
+            return (smooth, outliner.refine(detect(smooth), normalized: normalized, detector: detector))
         }
         let (w, h) = (normalized.width, normalized.height)
         let (prior, labels) = timer.time("saliency") {
@@ -101,6 +104,7 @@ package struct FieldLocalizer: Sendable {
             var local = BinaryMask(width: x1 - x0, height: y1 - y0)
             for y in y0..<y1 { for x in x0..<x1 where found.nucleusLabels[y * w + x] == Int32(k + 1) { local[x - x0, y - y0] = true } }
             let d2 = DistanceTransform.squared(to: local)
+            let traced = found.outlines[k] != nil
             for y in y0..<y1 {
                 for x in x0..<x1 {
                     let d = Double(d2[x - x0, y - y0].squareRoot())
@@ -108,9 +112,13 @@ package struct FieldLocalizer: Sendable {
                     let v: Float = d <= m ? 0.75 : (d < 1.5 * m ? Float(0.75 * (1.5 * m - d) / (0.5 * m)) : 0)
                     halo[i] = max(halo[i], v)
                     let rel = Float(d / max(m, 1e-6))
-                    if d <= m, rel < owner[i] { owner[i] = rel; labels[i] = Int32(k + 1) }
+                    if d <= m, rel < owner[i], !traced { owner[i] = rel; labels[i] = Int32(k + 1) }
                 }
             }
+        }
+        // A traced outline is the cell itself: it replaces the margin estimate.
+        for (k, outline) in found.outlines {
+            for i in outline { labels[i] = Int32(k + 1) }
         }
         return (halo, labels)
     }

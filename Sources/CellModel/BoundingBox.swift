@@ -39,6 +39,11 @@ package struct BoundingBox: Sendable, Equatable, Hashable, Codable {
         BoundingBox(x0: x0 - margin, y0: y0 - margin, x1: x1 + margin, y1: y1 + margin)
     }
 
+    /// The smallest box holding both.
+    package func union(_ other: BoundingBox) -> BoundingBox {
+        BoundingBox(x0: min(x0, other.x0), y0: min(y0, other.y0), x1: max(x1, other.x1), y1: max(y1, other.y1))
+    }
+
     /// The part of the box inside a `width x height` image.
     package func clipped(width: Int, height: Int) -> BoundingBox {
         BoundingBox(x0: max(0, x0), y0: max(0, y0), x1: min(Double(width), x1), y1: min(Double(height), y1))
