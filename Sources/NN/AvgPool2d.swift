@@ -6,40 +6,32 @@ import Tensor
 /// Output `(H + 2p - k) / s + 1` per axis. Backward spreads `dy / (k * k)` over the window's
 /// in-bounds inputs. Forward keeps only the input shape. Planes split over threads.
 package final class AvgPool2d: Layer {
-    package let kernel: Int
-    package let stride: Int
-    package let padding: Int
+    package let window: PoolWindow
+    package var kernel: Int { window.kernel }
+    package var stride: Int { window.stride }
+    package var padding: Int { window.padding }
     package var isTraining = true
     private var inputShape: [Int]?
 
     package init(kernel: Int, stride: Int? = nil, padding: Int = 0) {
-        precondition(kernel >= 1 && (stride ?? kernel) >= 1 && padding >= 0 && 2 * padding <= kernel,
-                     "AvgPool2d: kernel \(kernel), stride \(String(describing: stride)), padding \(padding)")
-        self.kernel = kernel
-        self.stride = stride ?? kernel
-        self.padding = padding
+        window = PoolWindow(kernel: kernel, stride: stride, padding: padding, layer: "AvgPool2d")
     }
 
-    package func outputShape(_ shape: [Int]) -> [Int] {
-        precondition(shape.count == 4, "AvgPool2d: input \(shape)")
-        let oh = (shape[2] + 2 * padding - kernel) / stride + 1, ow = (shape[3] + 2 * padding - kernel) / stride + 1
-        precondition(oh >= 1 && ow >= 1, "AvgPool2d: input \(shape) smaller than kernel \(kernel)")
-        return [shape[0], shape[1], oh, ow]
-    }
+    package func outputShape(_ shape: [Int]) -> [Int] { window.outputShape(shape, layer: "AvgPool2d") }
 
     package func forward(_ input: Tensor) -> Tensor {
         let shape = outputShape(input.shape)
         inputShape = input.shape
         let (h, w, oh, ow) = (input.shape[2], input.shape[3], shape[2], shape[3])
         let output = Tensor(uninitialized: shape)
-        let (k, s, p, x, y) = (kernel, stride, padding, input.data, output.data)
-        let scale = 1 / Float(k * k)
+        let (window, x, y) = (window, input.data, output.data)
+        let scale = 1 / Float(kernel * kernel)
         Parallel.forEach(shape[0] * shape[1]) { plane in
             for oy in 0..<oh {
                 for ox in 0..<ow {
                     var sum: Float = 0
-                    for iy in max(oy * s - p, 0) ..< min(oy * s - p + k, h) {
-                        for ix in max(ox * s - p, 0) ..< min(ox * s - p + k, w) { sum += x[(plane * h + iy) * w + ix] }
+                    for iy in window.inputRange(oy, length: h) {
+                        for ix in window.inputRange(ox, length: w) { sum += x[(plane * h + iy) * w + ix] }
                     }
                     y[(plane * oh + oy) * ow + ox] = sum * scale
                 }
@@ -53,14 +45,14 @@ package final class AvgPool2d: Layer {
         precondition(dOutput.shape == outputShape(inputShape), "AvgPool2d: dOutput \(dOutput.shape) for input \(inputShape)")
         let (h, w, oh, ow) = (inputShape[2], inputShape[3], dOutput.shape[2], dOutput.shape[3])
         let dInput = Tensor(zeros: inputShape)
-        let (k, s, p, dy, dx) = (kernel, stride, padding, dOutput.data, dInput.data)
-        let scale = 1 / Float(k * k)
+        let (window, dy, dx) = (window, dOutput.data, dInput.data)
+        let scale = 1 / Float(kernel * kernel)
         Parallel.forEach(inputShape[0] * inputShape[1]) { plane in
             for oy in 0..<oh {
                 for ox in 0..<ow {
                     let g = dy[(plane * oh + oy) * ow + ox] * scale
-                    for iy in max(oy * s - p, 0) ..< min(oy * s - p + k, h) {
-                        for ix in max(ox * s - p, 0) ..< min(ox * s - p + k, w) { dx[(plane * h + iy) * w + ix] += g }
+                    for iy in window.inputRange(oy, length: h) {
+                        for ix in window.inputRange(ox, length: w) { dx[(plane * h + iy) * w + ix] += g }
                     }
                 }
             }

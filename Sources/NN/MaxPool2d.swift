@@ -6,27 +6,19 @@ import Tensor
 /// tie, as in PyTorch. Forward keeps the flat input index of each maximum; backward routes
 /// each output gradient there. Planes split over threads.
 package final class MaxPool2d: Layer {
-    package let kernel: Int
-    package let stride: Int
-    package let padding: Int
+    package let window: PoolWindow
+    package var kernel: Int { window.kernel }
+    package var stride: Int { window.stride }
+    package var padding: Int { window.padding }
     package var isTraining = true
     private var argmax: [Int32] = []
     private var inputShape: [Int]?
 
     package init(kernel: Int, stride: Int? = nil, padding: Int = 0) {
-        precondition(kernel >= 1 && (stride ?? kernel) >= 1 && padding >= 0 && 2 * padding <= kernel,
-                     "MaxPool2d: kernel \(kernel), stride \(String(describing: stride)), padding \(padding)")
-        self.kernel = kernel
-        self.stride = stride ?? kernel
-        self.padding = padding
+        window = PoolWindow(kernel: kernel, stride: stride, padding: padding, layer: "MaxPool2d")
     }
 
-    package func outputShape(_ shape: [Int]) -> [Int] {
-        precondition(shape.count == 4, "MaxPool2d: input \(shape)")
-        let oh = (shape[2] + 2 * padding - kernel) / stride + 1, ow = (shape[3] + 2 * padding - kernel) / stride + 1
-        precondition(oh >= 1 && ow >= 1, "MaxPool2d: input \(shape) smaller than kernel \(kernel)")
-        return [shape[0], shape[1], oh, ow]
-    }
+    package func outputShape(_ shape: [Int]) -> [Int] { window.outputShape(shape, layer: "MaxPool2d") }
 
     package func forward(_ input: Tensor) -> Tensor {
         let shape = outputShape(input.shape)
@@ -35,19 +27,15 @@ package final class MaxPool2d: Layer {
         argmax = [Int32](repeating: 0, count: output.count)
         inputShape = input.shape
         precondition(input.count <= Int(Int32.max), "MaxPool2d: input too large for Int32 indices")
-        let (k, s, p, x, y) = (kernel, stride, padding, input.data, output.data)
+        let (window, x, y) = (window, input.data, output.data)
         argmax.withUnsafeMutableBufferPointer { indices in
             let indices = indices.baseAddress!
             Parallel.forEach(shape[0] * shape[1]) { plane in
                 for oy in 0..<oh {
                     for ox in 0..<ow {
                         var best = -Float.infinity, bestIndex = -1
-                        for ky in 0..<k {
-                            let iy = oy * s - p + ky
-                            guard iy >= 0 && iy < h else { continue }
-                            for kx in 0..<k {
-                                let ix = ox * s - p + kx
-                                guard ix >= 0 && ix < w else { continue }
+                        for iy in window.inputRange(oy, length: h) {
+                            for ix in window.inputRange(ox, length: w) {
                                 let i = (plane * h + iy) * w + ix
                                 if x[i] > best || bestIndex < 0 || x[i].isNaN { best = x[i]; bestIndex = i }
                             }
