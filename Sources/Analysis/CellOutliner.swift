@@ -46,11 +46,14 @@ package struct CellOutliner: Sendable {
             guard let outline = outline(of: found.candidates[k], nucleus: nuclei[k], image: image) else {
                 groups.append(([k], nil)); continue
             }
-            let inside = Set(outline)
-            let holds = { (j: Int) in 2 * nuclei[j].filter { inside.contains($0) }.count > nuclei[j].count }
+            let inside = Set(outline), bounds = Self.box(of: outline, width: w)
+            let holds = { (j: Int) in
+                found.candidates[j].nucleusBox.intersects(bounds)
+                    && 2 * nuclei[j].filter { inside.contains($0) }.count > nuclei[j].count
+            }
             // A larger candidate already placed inside this outline: two cells, or a
             // judgement made from a wider window; keep the margin rule.
-            if found.candidates.indices.contains(where: { $0 < k && holds($0) }) { groups.append(([k], nil)); continue }
+            if (0..<k).contains(where: holds) { groups.append(([k], nil)); continue }
             let depth = OutlineDepth(outline, width: w)
             let centre = { (j: Int) in Self.centroid(nuclei[j], width: w) }
             var members = [k]
@@ -71,14 +74,13 @@ package struct CellOutliner: Sendable {
         }
         built.sort { $0.candidate.nucleusArea > $1.candidate.nucleusArea }
         var labels = [Int32](repeating: 0, count: w * h)
-        var result = CandidateDetector.Result(threshold: found.threshold, candidates: built.map(\.candidate),
-                                              nucleusLabels: [], areaReference: found.areaReference)
+        var outlines: [Int: [Int]] = [:]
         for (k, entry) in built.enumerated() {
             for i in entry.nucleus { labels[i] = Int32(k + 1) }
-            if let outline = entry.outline { result.outlines[k] = outline }
+            outlines[k] = entry.outline
         }
-        return CandidateDetector.Result(threshold: result.threshold, candidates: result.candidates,
-                                        nucleusLabels: labels, areaReference: result.areaReference, outlines: result.outlines)
+        return CandidateDetector.Result(threshold: found.threshold, candidates: built.map(\.candidate),
+                                        nucleusLabels: labels, areaReference: found.areaReference, outlines: outlines)
     }
 
     /// The outline (image pixel indices) of `candidate` when it stands alone on glass, else nil.

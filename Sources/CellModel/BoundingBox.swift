@@ -39,6 +39,11 @@ package struct BoundingBox: Sendable, Equatable, Hashable, Codable {
         BoundingBox(x0: x0 - margin, y0: y0 - margin, x1: x1 + margin, y1: y1 + margin)
     }
 
+    /// True when the two boxes overlap in a region of positive area.
+    package func intersects(_ other: BoundingBox) -> Bool {
+        min(x1, other.x1) > max(x0, other.x0) && min(y1, other.y1) > max(y0, other.y0)
+    }
+
     /// The smallest box holding both.
     package func union(_ other: BoundingBox) -> BoundingBox {
         BoundingBox(x0: min(x0, other.x0), y0: min(y0, other.y0), x1: max(x1, other.x1), y1: max(y1, other.y1))

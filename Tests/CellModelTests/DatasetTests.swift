@@ -56,6 +56,13 @@ import Testing
         #expect(a.iou(BoundingBox(x0: 5, y0: 0, x1: 15, y1: 10)) == 50.0 / 150.0)
         #expect(a.iou(BoundingBox(x0: 10, y0: 0, x1: 20, y1: 10)) == 0)
     }
+
+    @Test func boxIntersectionAndUnion() {
+        let a = BoundingBox(x0: 0, y0: 0, x1: 10, y1: 10)
+        #expect(a.intersects(BoundingBox(x0: 9, y0: 9, x1: 12, y1: 12)))
+        #expect(!a.intersects(BoundingBox(x0: 10, y0: 0, x1: 20, y1: 10)), "touching edges share no area")
+        #expect(a.union(BoundingBox(x0: 5, y0: -2, x1: 15, y1: 4)) == BoundingBox(x0: 0, y0: -2, x1: 15, y1: 10))
+    }
 }
 
 @Suite struct DatasetLoadTests {
