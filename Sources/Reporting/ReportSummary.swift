@@ -13,7 +13,9 @@ import Foundation
 /// `differential` (one entry per cell type in the network's class order: `type`, `count`,
 /// `percent` of `wbc_counted`, rounded to 0.01, 0 when nothing was counted), `flagged_cells`
 /// (cells with at least one flag), `flagged_cell_numbers`, `flag_counts` (every flag name ->
-/// number of cells carrying it), `processing_seconds`, `stage_milliseconds`.
+/// number of cells carrying it), `processing_seconds`, `stage_milliseconds`, and, from
+/// `leuko analyze` only, `peak_rss_bytes` (the process's peak resident memory while this
+/// image was analysed and its reports written).
 package struct ReportSummary: Codable, Sendable, Equatable {
     /// One row of the differential count.
     package struct TypeCount: Codable, Sendable, Equatable {
@@ -39,6 +41,8 @@ package struct ReportSummary: Codable, Sendable, Equatable {
     package var flagCounts: [String: Int]
     package var processingSeconds: Double
     package var stageMilliseconds: [String: Double]
+    /// Set by `leuko analyze` (nil, and left out of the JSON, elsewhere).
+    package var peakResidentBytes: Int?
 
     enum CodingKeys: String, CodingKey {
         case source
@@ -56,6 +60,7 @@ package struct ReportSummary: Codable, Sendable, Equatable {
         case flagCounts = "flag_counts"
         case processingSeconds = "processing_seconds"
         case stageMilliseconds = "stage_milliseconds"
+        case peakResidentBytes = "peak_rss_bytes"
     }
 
     /// The summary of `analysis`.

@@ -80,9 +80,11 @@ struct AnalyzeCommand: ParsableCommand {
         for (image, folder) in zip(images, folders) {
             do {
                 let progress = quiet ? nil : ProgressPrinter(name: image).report
+                ProcessMemory.resetPeak()
                 let analysis = try analyzer.analyze(path: image, progress: progress)
                 try interrupt.whileWriting { try writer.write(analysis, to: URL(fileURLWithPath: folder)) }
-                let summary = ReportSummary(analysis)
+                var summary = ReportSummary(analysis)
+                summary.peakResidentBytes = ProcessMemory.peakResidentBytes()
                 summaries.append(summary)
                 if !jsonSummary {
                     print("\(image): \(summary.cellsDetected) cells (\(summary.wbcCounted) WBC), \(summary.flaggedCells) flagged, "
