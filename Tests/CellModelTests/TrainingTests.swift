@@ -118,16 +118,9 @@ func syntheticSamples(_ configuration: NetworkConfiguration, count: Int, seed: U
     }
 
     @Test func trainingResumesFromItsCheckpointAndRefusesOtherOptions() throws {
-        var options = TrainingOptions()
-        options.network = tinyConfiguration()
-        options.network.classCount = 3
-        options.epochs = 2
-        options.stepsPerEpoch = 2
-        options.batchSize = 4
-        options.warmupSteps = 1
+        let options = Self.tinyOptions(epochs: 2)
         let samples = syntheticSamples(options.network, count: 8, seed: 8)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leuko-resume-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratchDirectory("leuko-resume")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("run.resume.safetensors")
 
@@ -160,16 +153,9 @@ func syntheticSamples(_ configuration: NetworkConfiguration, count: Int, seed: U
     }
 
     @Test func fineTuningStartsFromTheGivenWeightsAndRefusesAnotherNetwork() throws {
-        var options = TrainingOptions()
-        options.network = tinyConfiguration()
-        options.network.classCount = 3
-        options.epochs = 1
-        options.stepsPerEpoch = 2
-        options.batchSize = 4
-        options.warmupSteps = 1
+        let options = Self.tinyOptions(epochs: 1)
         let samples = syntheticSamples(options.network, count: 8, seed: 9)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("leuko-init-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratchDirectory("leuko-init")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("trained.safetensors")
         let trained = Trainer(options: options, training: samples, validation: [], augment: nil)
@@ -190,5 +176,24 @@ func syntheticSamples(_ configuration: NetworkConfiguration, count: Int, seed: U
         other.network.useGate.toggle()
         let mismatched = Trainer(options: other, training: samples, validation: [], augment: nil)
         #expect(throws: (any Error).self) { try mismatched.start(from: file) }
+    }
+
+    /// A tiny 3-class network trained for `epochs` epochs of 2 steps of 4 crops.
+    static func tinyOptions(epochs: Int) -> TrainingOptions {
+        var options = TrainingOptions()
+        options.network = tinyConfiguration()
+        options.network.classCount = 3
+        options.epochs = epochs
+        options.stepsPerEpoch = 2
+        options.batchSize = 4
+        options.warmupSteps = 1
+        return options
+    }
+
+    /// A new empty folder under the temporary directory (the caller removes it).
+    static func scratchDirectory(_ prefix: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
     }
 }
