@@ -38,10 +38,11 @@ package struct CandidateDetector: Sendable {
         return max(otsu, parameters.thresholdFloorFraction * p999, parameters.absoluteThresholdFloor)
     }
 
-    package func detect(_ concentration: FloatPlane, pixelSpacing: PixelSpacing? = nil) -> Result {
+    package func detect(_ concentration: FloatPlane, pixelSpacing: PixelSpacing? = nil,
+                        normalized image: RGBRaster? = nil) -> Result {
         detect(concentration, threshold: threshold(concentration),
                minArea: minimumArea(width: concentration.width, height: concentration.height, pixelSpacing: pixelSpacing),
-               areaReference: nil)
+               areaReference: nil, normalized: image)
     }
 
     /// The smallest nucleus component kept (pixels) in a `width x height` image: from
@@ -55,8 +56,11 @@ package struct CandidateDetector: Sendable {
     /// Detection with the image-level statistics given instead of measured on this plane
     /// (a slide window uses the slide's): threshold `t`, the smallest component `minArea`,
     /// and `areaReference`, the nucleus area the relative size floor is taken of (nil: the
-    /// largest nucleus in this plane, as `detect(_:pixelSpacing:)` does).
-    package func detect(_ concentration: FloatPlane, threshold t: Float, minArea: Double, areaReference: Int?) -> Result {
+    /// largest nucleus in this plane, as `detect(_:pixelSpacing:)` does). With the
+    /// stain-normalised `image`, pieces of two cells meeting at a waist of glass are not
+    /// joined as lobes (`GlassWaist`).
+    package func detect(_ concentration: FloatPlane, threshold t: Float, minArea: Double, areaReference: Int?,
+                        normalized image: RGBRaster? = nil) -> Result {
         let w = concentration.width, h = concentration.height, p = parameters
         let mask = BinaryMask(concentration, above: t).opened(by: 1).holesFilled()
         let comps = ConnectedComponents(mask)
@@ -79,8 +83,13 @@ package struct CandidateDetector: Sendable {
         // Lobes: pieces closer than their own scale form one nucleus (never two split parts).
         let bridges = p.lobeBridgeFraction > 0
             ? ConnectedComponents(BinaryMask(concentration, above: p.lobeBridgeFraction * t)) : nil
-        let groupOf = LobeGrouper(gapFraction: p.lobeGapFraction, smallerPieceFactor: p.lobeGapSmallerPieceFactor).groups(pieces, family: family, width: w, height: h,
-                                                                          bridges: bridges, maxBridgeAreaRatio: p.maxBridgeAreaRatio)
+        var grouper = LobeGrouper(gapFraction: p.lobeGapFraction, smallerPieceFactor: p.lobeGapSmallerPieceFactor)
+        if let image, p.lobeWaistFraction > 0 {
+            let waist = GlassWaist(image: image, densityThreshold: p.lobeWaistDensityThreshold, waistFraction: p.lobeWaistFraction)
+            grouper.separated = waist.separated
+        }
+        let groupOf = grouper.groups(pieces, family: family, width: w, height: h,
+                                     bridges: bridges, maxBridgeAreaRatio: p.maxBridgeAreaRatio)
         var parts = [[Int]](repeating: [], count: (groupOf.max() ?? -1) + 1)
         for (k, piece) in pieces.enumerated() { parts[groupOf[k]] += piece }
         let maxArea = areaReference ?? (parts.map(\.count).max() ?? 1)

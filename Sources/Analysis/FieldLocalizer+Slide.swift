@@ -12,7 +12,7 @@ extension FieldLocalizer {
         let (normalized, nucleus) = timer.time("normalize") { lookup.window(image, rect) }
         return locate(normalized: normalized, stains: calibration.estimate, nucleus: nucleus, timer: &timer) {
             detector.detect($0, threshold: calibration.threshold, minArea: calibration.minArea,
-                            areaReference: calibration.areaReference)
+                            areaReference: calibration.areaReference, normalized: normalized)
         }
     }
 }

@@ -54,7 +54,7 @@ package struct FieldLocalizer: Sendable {
         }
         let n = timer.time("normalize") { normalizer.normalizeWithConcentrations(image) }
         return locate(normalized: n.image, stains: n.estimate, nucleus: n.nucleus, timer: &timer) {
-            detector.detect($0, pixelSpacing: image.pixelSpacing)
+            detector.detect($0, pixelSpacing: image.pixelSpacing, normalized: n.image)
         }
     }
 

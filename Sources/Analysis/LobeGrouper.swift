@@ -12,6 +12,9 @@
 struct LobeGrouper {
     let gapFraction: Double
     var smallerPieceFactor = 0.0
+    /// When given, two pieces the gap rule would join stay apart if this says they belong to
+    /// two cells (`GlassWaist`: glass narrows between them).
+    var separated: (([Int], [Int]) -> Bool)? = nil
 
     /// Group index (0-based, dense) for each piece. With `bridges` (per-pixel component labels
     /// of a lower threshold, 0 = none), pieces that lie in one bridge component also join:
@@ -44,7 +47,8 @@ struct LobeGrouper {
                 let dx = max(0, max(boxes[a].x0, boxes[b].x0) - min(boxes[a].x1, boxes[b].x1))
                 let dy = max(0, max(boxes[a].y0, boxes[b].y0) - min(boxes[a].y1, boxes[b].y1))
                 guard Double(dx * dx + dy * dy) <= limit * limit,
-                      Self.gap(edges[a], edges[b], width: w, atMost: limit) else { continue }
+                      Self.gap(edges[a], edges[b], width: w, atMost: limit),
+                      separated?(pieces[a], pieces[b]) != true else { continue }
                 union(a, b)
             }
         }

@@ -15,7 +15,8 @@ package struct LocalizationEvaluator: Sendable {
 
     package init() {}
 
-    /// With `details`, box datasets also list each image's missed boxes and false positives.
+    /// With `details`, box datasets also list each image's missed boxes and false positives,
+    /// single-cell datasets each image whose cell was not located.
     package func evaluate(_ dataset: Dataset, split: DatasetSplit?, details: Bool = false) throws -> LocalizationReport {
         let records = split.map { dataset.records(in: $0) } ?? dataset.records
         guard !records.isEmpty else {
@@ -78,7 +79,12 @@ package struct LocalizationEvaluator: Sendable {
             } else if let k = chosen {
                 let b = result.candidates[k].box
                 let cx = Double(result.width) / 2, cy = Double(result.height) / 2
-                if b.x0 <= cx, cx <= b.x1, b.y0 <= cy, cy <= b.y1 { located += 1 }
+                if b.x0 <= cx, cx <= b.x1, b.y0 <= cy, cy <= b.y1 { located += 1 } else if details {
+                    errors.append(.init(image: r.image, cellIoU: 0, candidates: result.candidates.count,
+                                        missed: [], falsePositives: []))
+                }
+            } else if details {
+                errors.append(.init(image: r.image, cellIoU: 0, candidates: 0, missed: [], falsePositives: []))
             }
         }
         if details { report.errors = errors }

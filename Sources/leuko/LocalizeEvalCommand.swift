@@ -20,7 +20,7 @@ struct LocalizeEvalCommand: ParsableCommand {
     @Option(help: "Also write the JSON to this file.")
     var json: String?
 
-    @Flag(help: "Box datasets: also list each image's missed boxes (with the best IoU reached) and false positives.")
+    @Flag(help: "Also list the errors: box datasets each image's missed boxes (with the best IoU reached) and false positives, single-cell datasets each image whose cell was not located.")
     var details = false
 
     @Option(help: ArgumentHelp("Override CandidateParameters.lobeBridgeFraction (tuning).", visibility: .hidden))
@@ -38,6 +38,12 @@ struct LocalizeEvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Override CandidateParameters.lobeGapSmallerPieceFactor (tuning).", visibility: .hidden))
     var lobeGapSmallerPieceFactor: Double?
 
+    @Option(help: ArgumentHelp("Override CandidateParameters.lobeWaistFraction (tuning; 0 = off).", visibility: .hidden))
+    var lobeWaistFraction: Double?
+
+    @Option(help: ArgumentHelp("Override CandidateParameters.lobeWaistDensityThreshold (tuning).", visibility: .hidden))
+    var lobeWaistDensity: Float?
+
     func validate() throws {
         guard ["val", "train", "all"].contains(split) else {
             throw ValidationError("--split must be 'val', 'train' or 'all', got '\(split)'")
@@ -52,6 +58,8 @@ struct LocalizeEvalCommand: ParsableCommand {
         if let cellBoxMarginFraction { evaluator.localizer.detector.parameters.cellBoxMarginFraction = cellBoxMarginFraction }
         if let lobeGapFraction { evaluator.localizer.detector.parameters.lobeGapFraction = lobeGapFraction }
         if let lobeGapSmallerPieceFactor { evaluator.localizer.detector.parameters.lobeGapSmallerPieceFactor = lobeGapSmallerPieceFactor }
+        if let lobeWaistDensity { evaluator.localizer.detector.parameters.lobeWaistDensityThreshold = lobeWaistDensity }
+        if let lobeWaistFraction { evaluator.localizer.detector.parameters.lobeWaistFraction = lobeWaistFraction }
         if let lobeBridgeFraction { evaluator.localizer.detector.parameters.lobeBridgeFraction = lobeBridgeFraction }
         let chosen: DatasetSplit? = split == "val" ? .validation : (split == "train" ? .train : nil)
         let report = try evaluator.evaluate(dataset, split: chosen, details: details)
