@@ -16,6 +16,11 @@ import ImageIO
 /// skipped, as they have neither.
 package struct TrainingSampleBuilder: Sendable {
     package var localizer = FieldLocalizer()
+    /// Negative crops (no cell: all-background mask, no class) per smear field with WBC
+    /// boxes; 0 for none (`negatives(for:)`).
+    package var negativesPerImage = 0
+    /// The smallest side (pixels) of a WBC-free strip localised for negatives.
+    package var minimumNegativeWindow = 96
 
     package init() {}
 
@@ -26,6 +31,7 @@ package struct TrainingSampleBuilder: Sendable {
         package var skippedUnlabelled = 0
         package var boxesWithoutCandidate = 0
         package var imagesWithoutCandidate = 0
+        package var negatives = 0
         package var failures: [String] = []
     }
 
@@ -49,6 +55,7 @@ package struct TrainingSampleBuilder: Sendable {
             switch result! {
             case .success(let (samples, unmatched, noCandidate)):
                 all += samples
+                summary.negatives += samples.filter { $0.classIndex == nil && $0.dataset != record.dataset }.count
                 summary.boxesWithoutCandidate += unmatched
                 if noCandidate { summary.imagesWithoutCandidate += 1 }
                 if record.label.cellClass == nil { summary.skippedUnlabelled += 1 }
@@ -60,12 +67,14 @@ package struct TrainingSampleBuilder: Sendable {
         return (all, summary)
     }
 
-    /// The samples of one record, the number of its boxes no candidate matched, and whether
+    /// The samples of one record (its labelled cells, then its negatives when
+    /// `negativesPerImage` > 0), the number of its boxes no candidate matched, and whether
     /// the image had no candidate at all.
     package func samples(for record: DatasetRecord) throws -> ([TrainingSample], Int, Bool) {
-        guard record.label.cellClass != nil else { return ([], 0, false) }
+        let negatives = try negatives(for: record)
+        guard record.label.cellClass != nil else { return (negatives, 0, false) }
         let crops = try crops(for: record)
-        return (crops.samples, crops.unmatchedBoxes, crops.noCandidate)
+        return (crops.samples + negatives, crops.unmatchedBoxes, crops.noCandidate)
     }
 
     /// A labelled record's crops with their geometry (for mapping back to the image) and mask.

@@ -50,6 +50,8 @@ struct TrainCommand: ParsableCommand {
     var augmentation: AugmentationKind = .full
     @Option(help: "Full augmentation: probability of simulating a coarser source (a crop reduced to 45-100 % of its linear size and enlarged back).")
     var resolutionLoss = AugmentParameters().resolutionLossProbability
+    @Option(help: "Negative crops per smear field with WBC boxes: what the localisation finds away from every box (and in a box-free strip of the field), with an all-background mask and no class, filed as dataset NAME-negatives (weigh it with --weight NAME-negatives=W).")
+    var negatives = 0
     @Option(help: "Full augmentation: HED stain jitter, each stain's concentration scaled by 1 ± this.")
     var stainJitter = AugmentParameters().stainScale
 
@@ -61,6 +63,7 @@ struct TrainCommand: ParsableCommand {
         guard augmentation == .full || augmentParameters == AugmentParameters() else {
             throw ValidationError("--stain-jitter and --resolution-loss set the full augmentation; they do nothing with --augmentation basic")
         }
+        guard negatives >= 0 else { throw ValidationError("--negatives must be 0 or more") }
         guard epochs > 0, stepsPerEpoch > 0, batchSize > 0, threads > 0 else {
             throw ValidationError("--epochs, --steps-per-epoch, --batch-size and --threads must be positive")
         }
@@ -116,7 +119,8 @@ struct TrainCommand: ParsableCommand {
         Parallel.setThreads(threads)
         let started = Date()
         var training: [TrainingSample] = [], validation: [TrainingSample] = []
-        let builder = TrainingSampleBuilder()
+        var builder = TrainingSampleBuilder()
+        builder.negativesPerImage = negatives
         for directory in dataDirectories {
             let dataset = try Dataset.load(directory: directory)
             for problem in dataset.problems { TrainLog.stderr("warning: \(problem)") }
@@ -126,7 +130,7 @@ struct TrainCommand: ParsableCommand {
                 if let maxImages { records = Self.evenlySpaced(records, count: split == .train ? maxImages : max(1, maxImages / 4)) }
                 let (samples, summary) = builder.samples(for: records, threads: threads)
                 TrainLog.stderr("\(dataset.name) \(split): \(summary.records) images -> \(summary.samples) crops"
-                                + " (\(summary.boxesWithoutCandidate) boxes without a candidate, \(summary.failures.count) failures)")
+                                + " (\(summary.boxesWithoutCandidate) boxes without a candidate, \(summary.negatives) negatives, \(summary.failures.count) failures)")
                 for failure in summary.failures.prefix(5) { TrainLog.stderr("  failed: \(failure)") }
                 if split == .train { training += samples } else { validation += samples }
             }

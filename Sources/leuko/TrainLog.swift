@@ -31,7 +31,10 @@ final class TrainLog {
                           losses.gate, losses.alignment, rate, norm, speed, formatDuration(eta)))
         case .epoch(let epoch, let mean, let seconds, let validation):
             let scores = validation.datasets.sorted { $0.key < $1.key }.map { name, s in
-                String(format: "%@ acc %.3f F1 %.3f", name, s.accuracy, s.macroF1)
+                if let empty = s.emptyRate, s.cellIoU == nil, s.accuracy == 0 {
+                    return String(format: "%@ empty %.3f", name, empty)
+                }
+                return String(format: "%@ acc %.3f F1 %.3f", name, s.accuracy, s.macroF1)
                     + (s.cellIoU.map { String(format: " cellIoU %.3f nucIoU %.3f", $0, s.nucleusIoU ?? 0) } ?? "")
             }.joined(separator: "; ")
             stderr(String(format: "epoch %d done in %.0f s: mean loss %.4f | validation: %@", epoch, seconds, mean.total, scores))
