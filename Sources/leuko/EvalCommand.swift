@@ -14,7 +14,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Dataset folder.") var data: String
     @Option(help: "Weights file (default: the bundled model).") var weights: String?
     @Option(help: "Also write the JSON report to this file.") var json: String?
-    @Option(help: "Which part of the folder: all, train or validation (the file-name hash split).") var split = "all"
+    @Option(help: "Which part of the folder: all, train or validation (also 'val'; the file-name hash split).")
+    var split: SplitChoice = .all
     @Option(help: "Threads.") var threads = 2
     @Option(help: "Test-time views averaged per crop: 1, 2, 4 or 8 turned/flipped copies.")
     var views = AnalyzerSettings().views
@@ -23,13 +24,7 @@ struct EvalCommand: ParsableCommand {
         Parallel.setThreads(threads)
         let model = try ModelFile.load(BundledModel.resolve(weights))
         let dataset = try Dataset.load(directory: data)
-        let records: [DatasetRecord]
-        switch split {
-        case "all": records = dataset.records
-        case "train": records = dataset.records(in: .train)
-        case "validation": records = dataset.records(in: .validation)
-        default: throw ValidationError("--split must be all, train or validation")
-        }
+        let records = split.datasetSplit.map { dataset.records(in: $0) } ?? dataset.records
         guard TestTimeViews.counts.contains(views) else { throw ValidationError("--views must be 1, 2, 4 or 8") }
         var report = try DatasetEvaluator(predictor: CropPredictor(network: model.network, temperature: model.temperature(views: views),
                                                                    views: views))

@@ -3,7 +3,7 @@ import ArgumentParser
 import CellModel
 import Foundation
 
-/// `leuko localize-eval --data DIR [--split val|all] [--json FILE]`: localisation quality of
+/// `leuko localize-eval --data DIR [--split validation|train|all] [--json FILE]`: localisation quality of
 /// one dataset folder as JSON (keys in `LocalizationReport`).
 struct LocalizeEvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,8 +14,8 @@ struct LocalizeEvalCommand: ParsableCommand {
     @Option(help: "Dataset folder (with index.csv).")
     var data: String
 
-    @Option(help: "Which images: 'val' (the hash-based validation split), 'train' (the rest) or 'all'.")
-    var split: String = "val"
+    @Option(help: "Which images: 'validation' or 'val' (the hash-based validation split), 'train' (the rest) or 'all'.")
+    var split: SplitChoice = .validation
 
     @Option(help: "Also write the JSON to this file.")
     var json: String?
@@ -44,12 +44,6 @@ struct LocalizeEvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Override CandidateParameters.lobeWaistDensityThreshold (tuning).", visibility: .hidden))
     var lobeWaistDensity: Float?
 
-    func validate() throws {
-        guard ["val", "train", "all"].contains(split) else {
-            throw ValidationError("--split must be 'val', 'train' or 'all', got '\(split)'")
-        }
-    }
-
     func run() throws {
         let dataset = try Dataset.load(directory: data)
         for p in dataset.problems { FileHandle.standardError.write(Data("skipped bad row: \(p)\n".utf8)) }
@@ -61,8 +55,7 @@ struct LocalizeEvalCommand: ParsableCommand {
         if let lobeWaistDensity { evaluator.localizer.detector.parameters.lobeWaistDensityThreshold = lobeWaistDensity }
         if let lobeWaistFraction { evaluator.localizer.detector.parameters.lobeWaistFraction = lobeWaistFraction }
         if let lobeBridgeFraction { evaluator.localizer.detector.parameters.lobeBridgeFraction = lobeBridgeFraction }
-        let chosen: DatasetSplit? = split == "val" ? .validation : (split == "train" ? .train : nil)
-        let report = try evaluator.evaluate(dataset, split: chosen, details: details)
+        let report = try evaluator.evaluate(dataset, split: split.datasetSplit, details: details)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let bytes = try encoder.encode(report)
