@@ -18,6 +18,8 @@ import ImageIO
 package struct DatasetEvaluator {
     package let predictor: CropPredictor
     package let builder = TrainingSampleBuilder()
+    /// Also list every wrongly typed crop in the report (`misclassified`).
+    package var listsMisclassified = false
 
     package init(predictor: CropPredictor) { self.predictor = predictor }
 
@@ -32,15 +34,21 @@ package struct DatasetEvaluator {
         var overlaps: [MaskRegion: (iou: Double, dice: Double)] = [:]
         var maskImages = 0
         var failures: [String] = []
+        var misclassified: [EvaluationReport.Misclassified] = []
         for record in labelled {
             do {
                 let crops = try builder.crops(for: record)
                 let (geometries, samples, mask) = (crops.geometries, crops.samples, crops.mask)
                 let predictions = predictor.predict(samples.map(\.crop), allowedClasses: allowed)
-                for prediction in predictions {
+                for (number, prediction) in predictions.enumerated() {
                     let truth = record.label.cellClass!.index
                     confusion.add(trueClass: truth, predicted: prediction.predictedClass)
                     calibration.add(confidence: Double(prediction.confidence), isCorrect: prediction.predictedClass == truth)
+                    if prediction.predictedClass != truth {
+                        misclassified.append(.init(image: record.image, crop: number + 1, truth: classes[truth].rawValue,
+                                                   predicted: classes[prediction.predictedClass].rawValue,
+                                                   probability: Double(prediction.confidence)))
+                    }
                 }
                 if let mask, let first = predictions.first, !first.segmentation.isEmpty {
                     let predicted = Self.labelsInImage(first.segmentation, geometry: geometries[0], width: mask.width, height: mask.height)
@@ -68,6 +76,7 @@ package struct DatasetEvaluator {
             report.cytoplasmIoU = overlaps[.cytoplasm]!.iou / n
         }
         report.failures = failures
+        if listsMisclassified { report.misclassified = misclassified }
         return report
     }
 

@@ -10,6 +10,16 @@ package struct EvaluationReport: Encodable {
         package let support: Int
     }
 
+    /// One wrongly typed crop (`leuko eval --details`): the image, which of its crops (1-based, in
+    /// box order for a smear field), the true and predicted class and the calibrated probability.
+    package struct Misclassified: Encodable, Equatable {
+        package let image: String
+        package let crop: Int
+        package let truth: String
+        package let predicted: String
+        package let probability: Double
+    }
+
     package struct Confusion: Encodable {
         package let classes: [String]
         /// Rows true class, columns predicted class.
@@ -33,9 +43,11 @@ package struct EvaluationReport: Encodable {
     package var failures: [String] = []
     /// Box datasets: how the whole analyzer finds the annotated WBCs (`DetectionReport`).
     package var detection: DetectionReport?
+    /// Only with `--details`: every wrongly typed crop.
+    package var misclassified: [Misclassified]?
 
     enum CodingKeys: String, CodingKey {
-        case dataset, images, skipped, accuracy, confusion, ece, failures, detection
+        case dataset, images, skipped, accuracy, confusion, ece, failures, detection, misclassified
         case macroF1 = "macro_f1", perClass = "per_class", restrictedToWBCTypes = "restricted_to_wbc_types"
         case cellIoU = "cell_iou", cellDice = "cell_dice", nucleusIoU = "nucleus_iou", nucleusDice = "nucleus_dice"
         case cytoplasmIoU = "cytoplasm_iou"

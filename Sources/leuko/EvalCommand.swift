@@ -19,6 +19,8 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Threads.") var threads = 2
     @Option(help: "Test-time views averaged per crop: 1, 2, 4 or 8 turned/flipped copies.")
     var views = AnalyzerSettings().views
+    @Flag(help: "Also list every wrongly typed crop (image, crop number, true and predicted class, probability) under 'misclassified'.")
+    var details = false
 
     func run() throws {
         Parallel.setThreads(threads)
@@ -26,9 +28,10 @@ struct EvalCommand: ParsableCommand {
         let dataset = try Dataset.load(directory: data)
         let records = split.datasetSplit.map { dataset.records(in: $0) } ?? dataset.records
         guard TestTimeViews.counts.contains(views) else { throw ValidationError("--views must be 1, 2, 4 or 8") }
-        var report = try DatasetEvaluator(predictor: CropPredictor(network: model.network, temperature: model.temperature(views: views),
-                                                                   views: views))
-            .evaluate(dataset, records: records)
+        var evaluator = DatasetEvaluator(predictor: CropPredictor(network: model.network, temperature: model.temperature(views: views),
+                                                                  views: views))
+        evaluator.listsMisclassified = details
+        var report = try evaluator.evaluate(dataset, records: records)
         if dataset.hasAnnotations {
             // Box datasets: detection by the whole per-image pipeline, as `leuko analyze` runs it.
             var settings = AnalyzerSettings()

@@ -84,5 +84,28 @@ import ImageIO
         for row in report.confusion.matrix { #expect(row[5...].allSatisfy { $0 == 0 }) }
         #expect(report.cellIoU.map { (0...1).contains($0) } == true)
         #expect(report.nucleusDice != nil && report.cytoplasmIoU != nil)
+        #expect(report.misclassified == nil)   // only listed when asked for
+    }
+
+    @Test func detailsListExactlyTheOffDiagonalCrops() throws {
+        let folder = try Self.writeDataset(count: 6, classes: ["neutrophil", "lymphocyte", "monocyte"])
+        defer { folder.remove() }
+        let dataset = try Dataset.load(directory: folder.path)
+        var evaluator = DatasetEvaluator(predictor: CropPredictor(network: SGCLDFFNetwork(seed: 3)))
+        evaluator.listsMisclassified = true
+        let report = try evaluator.evaluate(dataset, records: dataset.records)
+        let listed = try #require(report.misclassified)
+        #expect(!listed.isEmpty, "an untrained network types these cells wrong; the list must show it")
+        let matrix = report.confusion.matrix
+        let offDiagonal = matrix.indices.map { i in matrix[i].indices.filter { $0 != i }.map { matrix[i][$0] }.reduce(0, +) }
+        #expect(listed.count == offDiagonal.reduce(0, +))
+        #expect(Double(listed.count) == Double(report.images) * (1 - report.accuracy))
+        for entry in listed {
+            let record = try #require(dataset.records.first { $0.image == entry.image })
+            #expect(entry.truth == record.label.cellClass?.rawValue && entry.predicted != entry.truth)
+            #expect(entry.crop == 1 && (0...1).contains(entry.probability))
+            let (t, p) = (report.confusion.classes.firstIndex(of: entry.truth)!, report.confusion.classes.firstIndex(of: entry.predicted)!)
+            #expect(matrix[t][p] > 0)
+        }
     }
 }
