@@ -73,6 +73,15 @@ package enum BLAS {
         return try body()
     }
 
+    /// Sets OpenBLAS's process-wide thread count, respecting open `singleThreaded` sections:
+    /// while one is open the count stays at 1 and `count` is applied when the last one leaves.
+    /// (A concurrent benchmark must not raise the count under a section that relies on it.)
+    package static func setProcessThreadCount(_ count: Int) {
+        sectionLock.lock()
+        defer { sectionLock.unlock() }
+        if sections > 0 { savedThreadCount = max(1, count) } else { threadCount = count }
+    }
+
     private static let sectionLock = NSLock()
     // Guarded by `sectionLock`.
     nonisolated(unsafe) private static var sections = 0

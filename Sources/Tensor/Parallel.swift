@@ -25,7 +25,7 @@ package enum Parallel {
     /// Sets the thread count for Leuko's loops and for OpenBLAS. Call before work starts.
     package static func setThreads(_ count: Int) {
         _threadCount = max(1, count)
-        BLAS.threadCount = _threadCount
+        BLAS.setProcessThreadCount(_threadCount)
     }
 
     private static func defaultThreadCount() -> Int {
