@@ -25,9 +25,14 @@ import TestSupport
     }
 
     static func launch(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+        try launchLeuko(["analyze"] + arguments)
+    }
+
+    /// Starts the binary with `arguments` (the subcommand first), stdout and stderr piped.
+    static func launchLeuko(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(binary))
-        process.arguments = ["analyze"] + arguments
+        process.arguments = arguments
         let (out, err) = (Pipe(), Pipe())
         process.standardOutput = out
         process.standardError = err
@@ -36,7 +41,12 @@ import TestSupport
     }
 
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let (process, out, err) = try launch(arguments)
+        try runLeuko(["analyze"] + arguments)
+    }
+
+    /// Runs the binary with `arguments` (the subcommand first) to the end: status, stdout, stderr.
+    static func runLeuko(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let (process, out, err) = try launchLeuko(arguments)
         let data = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

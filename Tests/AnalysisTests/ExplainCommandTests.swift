@@ -8,17 +8,7 @@ import TestSupport
 /// mask | Grad-CAM, three 128-px panels) and explain.json agreeing with the printed lines.
 @Suite struct ExplainCommandTests {
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(AnalyzeCommandTests.binary))
-        process.arguments = ["explain"] + arguments
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+        try AnalyzeCommandTests.runLeuko(["explain"] + arguments)
     }
 
     @Test(.enabled(if: AnalyzeCommandTests.binary != nil, "needs .build/debug/leuko (built by `swift build` / `swift test`)"))

@@ -7,17 +7,7 @@ import TestSupport
 /// short form `val` name the same images, and an unknown word is refused with the choices.
 @Suite struct SplitOptionCommandTests {
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(AnalyzeCommandTests.binary))
-        process.arguments = arguments
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+        try AnalyzeCommandTests.runLeuko(arguments)
     }
 
     static func images(_ output: String) throws -> Int {
