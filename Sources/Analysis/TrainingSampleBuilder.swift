@@ -21,6 +21,12 @@ package struct TrainingSampleBuilder: Sendable {
     package var negativesPerImage = 0
     /// The smallest side (pixels) of a WBC-free strip localised for negatives.
     package var minimumNegativeWindow = 96
+    /// Give the cells of box-labelled fields (no masks) a partial mask: the nucleus the
+    /// localisation found labelled nucleus, every other pixel unlabelled
+    /// (`TrainingSample.unlabelledPixel`). With negatives from the same fields, the
+    /// segmentation head then sees that source's cells as well as its empty crops, and
+    /// cannot learn "this stain means no cell".
+    package var nucleusMasksForBoxes = false
 
     package init() {}
 
@@ -94,12 +100,14 @@ package struct TrainingSampleBuilder: Sendable {
         let result = try localizer.run(image)
         let mask = try record.maskPath.map { try LabelMask.read($0) }
         var geometries: [CropGeometry] = []
+        var matched: [Int?] = []
         var unmatched = 0
         let boxes = record.wbcBoxes
         if boxes.isEmpty {
             let (cx, cy) = (Double(image.width) / 2, Double(image.height) / 2)
             if let nearest = result.candidates.min(by: { distance($0, cx, cy) < distance($1, cx, cy) }) {
                 geometries.append(CropGeometry(candidate: nearest))
+                matched.append(nil)
             } else if let mask {
                 geometries.append(Self.geometry(ofMask: mask) ?? CropGeometry(centerX: cx, centerY: cy, side: Double(min(image.width, image.height))))
             } else {
@@ -109,26 +117,43 @@ package struct TrainingSampleBuilder: Sendable {
             for box in boxes {
                 let (cx, cy) = ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
                 let inside = result.candidates.filter { $0.centerX >= box.x0 && $0.centerX <= box.x1 && $0.centerY >= box.y0 && $0.centerY <= box.y1 }
-                if let best = inside.min(by: { distance($0, cx, cy) < distance($1, cx, cy) }) {
-                    geometries.append(CropGeometry(candidate: best))
+                if let best = inside.indices.min(by: { distance(inside[$0], cx, cy) < distance(inside[$1], cx, cy) }) {
+                    geometries.append(CropGeometry(candidate: inside[best]))
+                    matched.append(result.candidates.firstIndex(of: inside[best]))
                 } else {
                     unmatched += 1
+                    matched.append(nil)
                     let diameter = max(box.x1 - box.x0, box.y1 - box.y0)
                     geometries.append(CropGeometry(centerX: cx, centerY: cy, side: diameter * CropGeometry.sideOverDiameter))
                 }
             }
         }
-        let samples = geometries.map { geometry -> TrainingSample in
+        let samples = geometries.indices.map { g -> TrainingSample in
+            let geometry = geometries[g]
             let crop = CropSampler.crop(result, geometry: geometry)
-            let labels = mask.map { m in
+            var labels = mask.map { m in
                 CropSampler.sampleLabels(m.values, width: m.width, height: m.height, geometry: geometry)
                     .map { $0 >= 192 ? UInt8(2) : ($0 >= 64 ? UInt8(1) : UInt8(0)) }
+            }
+            if labels == nil, nucleusMasksForBoxes, g < matched.count, let k = matched[g] {
+                labels = CropSampler.sampleLabels(Self.nucleusLabels(result, candidate: k), width: result.width,
+                                                  height: result.height, geometry: geometry,
+                                                  fill: TrainingSample.unlabelledPixel)
             }
             return TrainingSample(crop: crop.data, size: geometry.size, classIndex: cellClass.index, mask: labels,
                                   dataset: record.dataset, image: record.image)
         }
         return Crops(geometries: geometries, samples: samples, mask: mask, unmatchedBoxes: unmatched,
                      noCandidate: result.candidates.isEmpty)
+    }
+
+    /// Image-sized labels for candidate `k`: 2 (nucleus) where its cell region holds nucleus
+    /// stain above the detection threshold, `TrainingSample.unlabelledPixel` elsewhere.
+    static func nucleusLabels(_ result: FieldLocalizer.Result, candidate k: Int) -> [UInt8] {
+        let concentration = result.nucleusConcentration.values, label = Int32(k + 1)
+        return result.cellLabels.indices.map { i in
+            result.cellLabels[i] == label && concentration[i] >= result.threshold ? 2 : TrainingSample.unlabelledPixel
+        }
     }
 
     /// A crop around a mask's cell (for a single-cell image where localisation found nothing).

@@ -52,6 +52,8 @@ struct TrainCommand: ParsableCommand {
     var resolutionLoss = AugmentParameters().resolutionLossProbability
     @Option(help: "Negative crops per smear field with WBC boxes: what the localisation finds away from every box (and in a box-free strip of the field), with an all-background mask and no class, filed as dataset NAME-negatives (weigh it with --weight NAME-negatives=W).")
     var negatives = 0
+    @Flag(help: "Training crops of box-labelled fields (BCCD) get a partial mask: the nucleus the localisation found is labelled nucleus, the rest unlabelled, so that with --negatives the segmentation head also sees that source's cells.")
+    var boxNucleusMasks = false
     @Option(help: "Full augmentation: HED stain jitter, each stain's concentration scaled by 1 ± this.")
     var stainJitter = AugmentParameters().stainScale
 
@@ -126,6 +128,7 @@ struct TrainCommand: ParsableCommand {
             for problem in dataset.problems { TrainLog.stderr("warning: \(problem)") }
             for split in [DatasetSplit.train, .validation] {
                 if split == .train && dataset.name == holdOut { continue }
+                builder.nucleusMasksForBoxes = boxNucleusMasks && split == .train
                 var records = dataset.records(in: split)
                 if let maxImages { records = Self.evenlySpaced(records, count: split == .train ? maxImages : max(1, maxImages / 4)) }
                 let (samples, summary) = builder.samples(for: records, threads: threads)

@@ -36,6 +36,7 @@ final class TrainLog {
                 }
                 return String(format: "%@ acc %.3f F1 %.3f", name, s.accuracy, s.macroF1)
                     + (s.cellIoU.map { String(format: " cellIoU %.3f nucIoU %.3f", $0, s.nucleusIoU ?? 0) } ?? "")
+                    + (s.lostCellRate.map { String(format: " lost %.3f", $0) } ?? "")
             }.joined(separator: "; ")
             stderr(String(format: "epoch %d done in %.0f s: mean loss %.4f | validation: %@", epoch, seconds, mean.total, scores))
         }

@@ -56,6 +56,35 @@ import ImageIO
         }
     }
 
+    @Test func boxCellsGetAPartialMaskOfTheirNucleus() throws {
+        let folder = try Self.writeField()
+        defer { folder.remove() }
+        let dataset = try Dataset.load(directory: folder.path)
+        var builder = TrainingSampleBuilder()
+        let plain = try #require(builder.samples(for: dataset.records, threads: 1).0.first)
+        #expect(plain.mask == nil, "off by default: a box-labelled cell has no mask")
+
+        builder.nucleusMasksForBoxes = true
+        let cell = try #require(builder.samples(for: dataset.records, threads: 1).0.first)
+        let mask = try #require(cell.mask)
+        #expect(!cell.hasCompleteMask)
+        #expect(Set(mask) == [2, TrainingSample.unlabelledPixel], "nucleus or unknown, never background or cytoplasm")
+        // The nucleus (radius 15 of a 28 px cell) absorbs red light (the basic stain); the labelled
+        // pixels are those, at the crop's centre, and cover most of the nucleus disc.
+        let s = cell.size, plane = s * s
+        let labelled = mask.indices.filter { mask[$0] == 2 }
+        #expect(labelled.contains((s / 2) * s + s / 2), "the centre is nucleus")
+        let nucleusRed = labelled.map { cell.crop[0 * plane + $0] }.reduce(0, +) / Float(labelled.count)
+        let unlabelled = mask.indices.filter { mask[$0] != 2 }
+        let otherRed = unlabelled.map { cell.crop[0 * plane + $0] }.reduce(0, +) / Float(unlabelled.count)
+        #expect(nucleusRed < otherRed - 0.2, "labelled pixels are the dark nucleus (\(nucleusRed) vs \(otherRed))")
+        // The crop spans the cell region at CropGeometry's scale: find the nucleus area in
+        // image pixels (pi 15^2 ~ 707) from the labelled share of the crop's area.
+        let geometry = try builder.crops(for: dataset.records[0]).geometries[0]
+        let imageArea = Double(labelled.count) * pow(geometry.side / Double(s), 2)
+        #expect(imageArea > 0.6 * 707 && imageArea < 1.3 * 707, "labelled area \(imageArea) px")
+    }
+
     @Test func noBoxesOrNoRoomGiveNoNegatives() throws {
         let folder = try Self.writeField()
         defer { folder.remove() }

@@ -29,5 +29,22 @@ import CellModel
             Double($0.segmentation.filter { $0 > 0 }.count) < 0.04 * Double($0.segmentation.count)
         }.count
         #expect(n.emptyRate == Double(empty) / 4)
+        #expect(a.lostCellRate == nil, "every typed crop of 'a' has a complete mask")
+    }
+
+    @Test func typedCellsWithoutACompleteMaskAreScoredByHowOftenTheyVanish() {
+        let configuration = tinyConfiguration()
+        let network = SGCLDFFNetwork(configuration, seed: 3)
+        network.setTraining(false)
+        let cells = syntheticSamples(configuration, count: 6, seed: 6, withMasks: false).map { sample -> TrainingSample in
+            var s = sample; s.dataset = "boxes"; return s
+        }
+        let predictor = CropPredictor(network: network)
+        let score = CropValidation.measure(predictor, samples: cells, classNames: (0..<configuration.classCount).map { "class\($0)" }).datasets["boxes"]!
+        let lost = predictor.predict(cells.map(\.crop)).filter {
+            Double($0.segmentation.filter { $0 > 0 }.count) < 0.04 * Double($0.segmentation.count)
+        }.count
+        #expect(score.lostCellRate == Double(lost) / 6)
+        #expect(score.emptyRate == nil && score.cellIoU == nil)
     }
 }

@@ -77,6 +77,33 @@ func syntheticSamples(_ configuration: NetworkConfiguration, count: Int, seed: U
         #expect(batch.hasMask == [true, false])
     }
 
+    @Test func partialMaskLabelsOnlyItsKnownPixelsAndLeavesTheGateAlone() {
+        let configuration = tinyConfiguration()
+        let s = configuration.cropSize, plane = s * s, q = s / 4
+        var mask = [UInt8](repeating: TrainingSample.unlabelledPixel, count: plane)
+        for y in 28..<36 { for x in 28..<36 { mask[y * s + x] = 2 } }
+        var crop = [Float](repeating: 0.5, count: 4 * plane)
+        for p in 0..<plane { crop[3 * plane + p] = 0.25 }
+        let partial = TrainingSample(crop: crop, size: s, classIndex: 3, mask: mask, dataset: "boxes", image: "a")
+        #expect(!partial.hasCompleteMask)
+        let batch = BatchAssembler(configuration: configuration).batch([partial])
+        #expect(batch.segmentation.filter { $0 == 2 }.count == 64)
+        #expect(batch.segmentation.filter { $0 == TrainingBatch.ignore }.count == plane - 64)
+        #expect(batch.hasSegmentationTargets)
+        #expect(batch.hasMask == [false], "no complete mask: no gate target")
+        #expect((0..<(q * q)).allSatisfy { batch.cellCoverage.data[$0] == 0 })
+        #expect((0..<(q * q)).allSatisfy { abs(batch.allowedRegion.data[$0] - 0.25) < 1e-6 }, "the prior's region, as without a mask")
+
+        // The objective trains segmentation on it, and no gate.
+        let network = SGCLDFFNetwork(configuration, seed: 2)
+        let (losses, _) = TrainingObjective(settings: LossSettings()).step(network, batch)
+        #expect(losses.segmentation > 0 && losses.dice > 0)
+        #expect(losses.gate == 0)
+        let none = BatchAssembler(configuration: configuration).batch([TrainingSample(crop: crop, size: s, classIndex: 3, mask: nil, dataset: "boxes", image: "b")])
+        #expect(!none.hasSegmentationTargets)
+        #expect(TrainingObjective(settings: LossSettings()).step(network, none).0.segmentation == 0)
+    }
+
     @Test func datasetSamplerFollowsTheWeights() {
         let samples = syntheticSamples(tinyConfiguration(), count: 30, seed: 3, withMasks: false)
         let sampler = DatasetSampler(samples: samples, weights: ["a": 3, "b": 1])

@@ -6,7 +6,9 @@ import Tensor
 /// channels), expands masks into per-pixel targets (`ignore` for samples without one), and
 /// derives the quarter-resolution maps the gate and alignment losses use: the cell coverage
 /// (share of each 4x4 block inside the cell) and the allowed region (the coverage dilated by
-/// one block, or, without a mask, the saliency prior's 4x4 block mean).
+/// one block, or, without a mask, the saliency prior's 4x4 block mean). A partial mask's
+/// unlabelled pixels are `ignore`; the sample has no coverage and uses the prior's region, as
+/// one without a mask (its `hasMask` is false: the gate is trained on complete masks only).
 package struct BatchAssembler: Sendable {
     package let configuration: NetworkConfiguration
 
@@ -24,7 +26,10 @@ package struct BatchAssembler: Sendable {
                 (input.data + i * channels * plane).update(from: crop.baseAddress!, count: channels * plane)
             }
             let cover = coverage.data + i * q * q, allowed = region.data + i * q * q
-            if let mask = sample.mask {
+            if let mask = sample.mask, !sample.hasCompleteMask {
+                for p in 0..<plane where mask[p] != TrainingSample.unlabelledPixel { segmentation[i * plane + p] = Int(mask[p]) }
+            }
+            if let mask = sample.mask, sample.hasCompleteMask {
                 for p in 0..<plane {
                     segmentation[i * plane + p] = Int(mask[p])
                     if mask[p] > 0 { cover[(p / s / 4) * q + (p % s) / 4] += 1.0 / 16 }
@@ -46,7 +51,7 @@ package struct BatchAssembler: Sendable {
             }
         }
         return TrainingBatch(input: input, classes: samples.map { $0.classIndex ?? TrainingBatch.ignore },
-                             segmentation: segmentation, hasMask: samples.map { $0.mask != nil },
+                             segmentation: segmentation, hasMask: samples.map(\.hasCompleteMask),
                              cellCoverage: coverage, allowedRegion: region, datasets: samples.map(\.dataset))
     }
 }

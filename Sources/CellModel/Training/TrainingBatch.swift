@@ -4,7 +4,8 @@ import Tensor
 ///
 /// `input` `[N, 4, S, S]`. `classes[i]` is the cell-type index or `TrainingBatch.ignore`
 /// when unknown; `segmentation` holds `N * S * S` labels (0 background, 1 cytoplasm,
-/// 2 nucleus, or `ignore` for every pixel of a sample without a mask). `cellCoverage`
+/// 2 nucleus, or `ignore` for every pixel of a sample without a mask and the unlabelled pixels
+/// of a partial one); `hasMask[i]` says whether sample i has a complete mask. `cellCoverage`
 /// `[N, 1, S/4, S/4]` is the share of each gate cell covered by the cell (the gate's BCE
 /// target; meaningful where `hasMask`), `allowedRegion` `[N, 1, S/4, S/4]` the region the
 /// class activation may use (the dilated cell mask, or the saliency prior without a mask).
@@ -30,4 +31,7 @@ package struct TrainingBatch {
     }
 
     package var count: Int { input.shape[0] }
+
+    /// Whether any pixel of the batch has a segmentation label (complete or partial masks).
+    package var hasSegmentationTargets: Bool { segmentation.contains { $0 != Self.ignore } }
 }

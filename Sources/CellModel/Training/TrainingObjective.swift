@@ -37,7 +37,7 @@ package struct TrainingObjective {
             losses.classification = loss.forward(logits, targets: batch.classes)
             dClass = loss.backward(scale: settings.classification)
         }
-        if let logits = outputs.segmentationLogits, batch.hasMask.contains(true) {
+        if let logits = outputs.segmentationLogits, batch.hasSegmentationTargets {
             if settings.segmentationCrossEntropy > 0 {
                 let loss = CrossEntropyLoss(ignoreIndex: TrainingBatch.ignore)
                 losses.segmentation = loss.forward(logits, targets: batch.segmentation)
