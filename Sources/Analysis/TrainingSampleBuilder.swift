@@ -10,7 +10,9 @@ import ImageIO
 /// WBC boxes (BCCD): for each box, the candidate whose centre lies in the box and is nearest
 /// its centre; a box no candidate matches is cropped from the box itself (centre, diameter =
 /// the box's larger side) so the network still learns that cell, and counted. Masks (0 / 128 /
-/// 255) are cropped by nearest neighbour into labels 0 background, 1 cytoplasm, 2 nucleus.
+/// 255) are cropped by nearest neighbour into labels 0 background, 1 cytoplasm, 2 nucleus;
+/// on request, cells without a mask get a partial one (`nucleusMasksForBoxes`,
+/// `nucleusMasksForSingleCells`).
 /// Records whose class is not one of the 8 types (BCCD `mixed`, `unlabeled`) give no class
 /// label but still train segmentation-free parts only when they have masks; here they are
 /// skipped, as they have neither.
@@ -27,6 +29,9 @@ package struct TrainingSampleBuilder: Sendable {
     /// segmentation head then sees that source's cells as well as its empty crops, and
     /// cannot learn "this stain means no cell".
     package var nucleusMasksForBoxes = false
+    /// The same partial mask for single-cell images without a mask (PBC): the nucleus of the
+    /// candidate nearest the centre.
+    package var nucleusMasksForSingleCells = false
 
     package init() {}
 
@@ -107,7 +112,7 @@ package struct TrainingSampleBuilder: Sendable {
             let (cx, cy) = (Double(image.width) / 2, Double(image.height) / 2)
             if let nearest = result.candidates.min(by: { distance($0, cx, cy) < distance($1, cx, cy) }) {
                 geometries.append(CropGeometry(candidate: nearest))
-                matched.append(nil)
+                matched.append(result.candidates.firstIndex(of: nearest))
             } else if let mask {
                 geometries.append(Self.geometry(ofMask: mask) ?? CropGeometry(centerX: cx, centerY: cy, side: Double(min(image.width, image.height))))
             } else {
@@ -135,7 +140,8 @@ package struct TrainingSampleBuilder: Sendable {
                 CropSampler.sampleLabels(m.values, width: m.width, height: m.height, geometry: geometry)
                     .map { $0 >= 192 ? UInt8(2) : ($0 >= 64 ? UInt8(1) : UInt8(0)) }
             }
-            if labels == nil, nucleusMasksForBoxes, g < matched.count, let k = matched[g] {
+            let partial = boxes.isEmpty ? nucleusMasksForSingleCells : nucleusMasksForBoxes
+            if labels == nil, partial, g < matched.count, let k = matched[g] {
                 labels = CropSampler.sampleLabels(Self.nucleusLabels(result, candidate: k), width: result.width,
                                                   height: result.height, geometry: geometry,
                                                   fill: TrainingSample.unlabelledPixel)

@@ -54,6 +54,8 @@ struct TrainCommand: ParsableCommand {
     var negatives = 0
     @Flag(help: "Training crops of box-labelled fields (BCCD) get a partial mask: the nucleus the localisation found is labelled nucleus, the rest unlabelled, so that with --negatives the segmentation head also sees that source's cells.")
     var boxNucleusMasks = false
+    @Flag(help: "The same partial mask for single-cell images without a mask (PBC): the nucleus of the cell the localisation finds nearest the centre.")
+    var singleCellNucleusMasks = false
     @Option(help: "Full augmentation: HED stain jitter, each stain's concentration scaled by 1 ± this.")
     var stainJitter = AugmentParameters().stainScale
 
@@ -129,6 +131,7 @@ struct TrainCommand: ParsableCommand {
             for split in [DatasetSplit.train, .validation] {
                 if split == .train && dataset.name == holdOut { continue }
                 builder.nucleusMasksForBoxes = boxNucleusMasks && split == .train
+                builder.nucleusMasksForSingleCells = singleCellNucleusMasks && split == .train
                 var records = dataset.records(in: split)
                 if let maxImages { records = Self.evenlySpaced(records, count: split == .train ? maxImages : max(1, maxImages / 4)) }
                 let (samples, summary) = builder.samples(for: records, threads: threads)

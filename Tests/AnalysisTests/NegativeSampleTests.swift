@@ -85,6 +85,28 @@ import ImageIO
         #expect(imageArea > 0.6 * 707 && imageArea < 1.3 * 707, "labelled area \(imageArea) px")
     }
 
+    @Test func singleCellImagesWithoutAMaskGetThePartialMaskOnlyWhenAskedFor() throws {
+        let folder = try ScratchFolder(prefix: "single-cell")
+        defer { folder.remove() }
+        var smear = SyntheticSmear(width: 120, height: 120)
+        smear.disc(x: 60, y: 60, r: 34, nucleus: 0.08, counter: 0.12, replace: true)
+        smear.disc(x: 60, y: 60, r: 18, nucleus: 0.9, counter: 0.05, replace: true)
+        try ImageWriter.writePNG(smear.render(stains: TrainingDataTests.stains).image(), to: folder.path + "/cell.png")
+        try folder.write("index.csv", "image,class\ncell.png,monocyte\n")
+        let dataset = try Dataset.load(directory: folder.path)
+        var builder = TrainingSampleBuilder()
+        builder.nucleusMasksForBoxes = true
+        #expect(try #require(builder.samples(for: dataset.records, threads: 1).0.first).mask == nil,
+                "the box option leaves single-cell images alone")
+        builder.nucleusMasksForSingleCells = true
+        let cell = try #require(builder.samples(for: dataset.records, threads: 1).0.first)
+        let mask = try #require(cell.mask)
+        #expect(Set(mask) == [2, TrainingSample.unlabelledPixel])
+        let s = cell.size
+        #expect(mask[(s / 2) * s + s / 2] == 2, "the centre is nucleus")
+        #expect(mask[0] == TrainingSample.unlabelledPixel && mask[s * s - 1] == TrainingSample.unlabelledPixel, "corners unknown")
+    }
+
     @Test func noBoxesOrNoRoomGiveNoNegatives() throws {
         let folder = try Self.writeField()
         defer { folder.remove() }
