@@ -43,11 +43,13 @@ package struct EvaluationReport: Encodable {
     package var failures: [String] = []
     /// Box datasets: how the whole analyzer finds the annotated WBCs (`DetectionReport`).
     package var detection: DetectionReport?
+    /// Single-cell datasets: whether the analyzer counts each image's WBC.
+    package var counting: CountingReport?
     /// Only with `--details`: every wrongly typed crop.
     package var misclassified: [Misclassified]?
 
     enum CodingKeys: String, CodingKey {
-        case dataset, images, skipped, accuracy, confusion, ece, failures, detection, misclassified
+        case dataset, images, skipped, accuracy, confusion, ece, failures, detection, counting, misclassified
         case macroF1 = "macro_f1", perClass = "per_class", restrictedToWBCTypes = "restricted_to_wbc_types"
         case cellIoU = "cell_iou", cellDice = "cell_dice", nucleusIoU = "nucleus_iou", nucleusDice = "nucleus_dice"
         case cytoplasmIoU = "cytoplasm_iou"

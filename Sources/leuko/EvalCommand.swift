@@ -8,7 +8,7 @@ import Tensor
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate weights on a dataset folder (index.csv layout): accuracy, macro-F1, per class, confusion, ECE, mask IoU/Dice; on box datasets also WBC detection (recall, precision at IoU >= 0.5, type accuracy)."
+        abstract: "Evaluate weights on a dataset folder (index.csv layout): accuracy, macro-F1, per class, confusion, ECE, mask IoU/Dice; on box datasets also WBC detection (recall, precision at IoU >= 0.5, type accuracy), on single-cell datasets whether the analyzer counts each image's WBC."
     )
 
     @Option(help: "Dataset folder.") var data: String
@@ -32,14 +32,17 @@ struct EvalCommand: ParsableCommand {
                                                                   views: views))
         evaluator.listsMisclassified = details
         var report = try evaluator.evaluate(dataset, records: records)
+        // The whole per-image pipeline, as `leuko analyze` runs it: detection on box datasets,
+        // counting on single-cell ones.
+        var settings = AnalyzerSettings()
+        settings.threads = threads
+        settings.keepCellImages = false
+        settings.views = views
+        let analyzer = try ImageAnalyzer(model: model, settings: settings, softwareVersion: Leuko.version)
         if dataset.hasAnnotations {
-            // Box datasets: detection by the whole per-image pipeline, as `leuko analyze` runs it.
-            var settings = AnalyzerSettings()
-            settings.threads = threads
-            settings.keepCellImages = false
-            settings.views = views
-            let analyzer = try ImageAnalyzer(model: model, settings: settings, softwareVersion: Leuko.version)
             report.detection = DetectionEvaluator(analyzer: analyzer).evaluate(records)
+        } else {
+            report.counting = CountingEvaluator(analyzer: analyzer).evaluate(records)
         }
         let encoder = JSONEncoder.sorted
         encoder.outputFormatting.insert(.prettyPrinted)
