@@ -105,7 +105,7 @@ package struct TrainingSampleBuilder: Sendable {
         let result = try localizer.run(image)
         let mask = try record.maskPath.map { try LabelMask.read($0) }
         var geometries: [CropGeometry] = []
-        var matched: [Int?] = []
+        var matched: [Int?] = []      // per geometry: the candidate it was cropped around
         var unmatched = 0
         let boxes = record.wbcBoxes
         if boxes.isEmpty {
@@ -115,8 +115,10 @@ package struct TrainingSampleBuilder: Sendable {
                 matched.append(result.candidates.firstIndex(of: nearest))
             } else if let mask {
                 geometries.append(Self.geometry(ofMask: mask) ?? CropGeometry(centerX: cx, centerY: cy, side: Double(min(image.width, image.height))))
+                matched.append(nil)
             } else {
                 geometries.append(CropGeometry(centerX: cx, centerY: cy, side: Double(min(image.width, image.height))))
+                matched.append(nil)
             }
         } else {
             for box in boxes {
@@ -141,7 +143,7 @@ package struct TrainingSampleBuilder: Sendable {
                     .map { $0 >= 192 ? UInt8(2) : ($0 >= 64 ? UInt8(1) : UInt8(0)) }
             }
             let partial = boxes.isEmpty ? nucleusMasksForSingleCells : nucleusMasksForBoxes
-            if labels == nil, partial, g < matched.count, let k = matched[g] {
+            if labels == nil, partial, let k = matched[g] {
                 labels = CropSampler.sampleLabels(Self.nucleusLabels(result, candidate: k), width: result.width,
                                                   height: result.height, geometry: geometry,
                                                   fill: TrainingSample.unlabelledPixel)
