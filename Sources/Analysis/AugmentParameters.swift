@@ -27,6 +27,11 @@ package struct AugmentParameters: Sendable, Equatable {
     /// single-cell set's ~90 px ones.
     package var resolutionLossProbability = 0.0
     package var minResolutionFactor = 0.45
+    /// Probability of a border cut (`BorderCut`): the crop is cut along a straight line, as a
+    /// cell at the edge of a field is, at a distance from the centre drawn uniformly in
+    /// `borderCutDistance` (fractions of the crop side; the cell's radius is about 0.29).
+    package var borderCutProbability = 0.0
+    package var borderCutDistance = 0.1...0.45
 
     package init() {}
 
@@ -35,7 +40,7 @@ package struct AugmentParameters: Sendable, Equatable {
         var p = AugmentParameters()
         p.maxRotationDegrees = 0; p.maxScaleJitter = 0; p.stainScale = 0; p.stainShift = 0
         p.brightness = 0; p.contrast = 0; p.gamma = 0; p.blurProbability = 0; p.maxNoise = 0
-        p.resolutionLossProbability = 0
+        p.resolutionLossProbability = 0; p.borderCutProbability = 0
         return p
     }
 }

@@ -8,8 +8,8 @@ import Tensor
 /// mask); then on RGB only: HED-style stain jitter (optical density unmixed with the
 /// reference stains the crop was normalised to, each stain's concentration scaled and
 /// shifted, re-mixed; the unexplained OD residual is kept), brightness/contrast, gamma, a
-/// simulated coarser source (`ResolutionLoss`), blur and noise; values clamped to [0, 1].
-/// The prior channel follows the geometry only. The same `RandomSource` state always gives
+/// simulated coarser source (`ResolutionLoss`), blur and noise; values clamped to [0, 1];
+/// last an optional `BorderCut`. The prior channel follows the geometry only. The same `RandomSource` state always gives
 /// the same output.
 package struct Augmenter: Sendable {
     package var parameters: AugmentParameters
@@ -54,6 +54,13 @@ package struct Augmenter: Sendable {
             if blur >= 0.1 { plane = GaussianBlur.apply(FloatPlane(width: n, height: n, values: plane), sigma: blur).values }
             if noise > 0 { for i in 0..<area { plane[i] += noise * rng.normal() } }
             for i in 0..<area { data[k * area + i] = min(1, max(0, plane[i])) }
+        }
+        // Last, on the finished crop: the analyzer fills outside the image with exact white.
+        if p.borderCutProbability > 0, Double(rng.uniform()) < p.borderCutProbability {
+            let side = BorderCut.Side(rawValue: Int(rng.next() % 4))!
+            let range = p.borderCutDistance
+            let distance = range.lowerBound + Double(rng.uniform()) * (range.upperBound - range.lowerBound)
+            BorderCut(side: side, distanceFromCenter: distance).apply(to: &data, mask: &labels, size: n)
         }
         return (CellCrop(geometry: crop.geometry, data: data), labels)
     }

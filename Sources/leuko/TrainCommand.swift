@@ -50,6 +50,8 @@ struct TrainCommand: ParsableCommand {
     var augmentation: AugmentationKind = .full
     @Option(help: "Full augmentation: probability of simulating a coarser source (a crop reduced to 45-100 % of its linear size and enlarged back).")
     var resolutionLoss = AugmentParameters().resolutionLossProbability
+    @Option(help: "Full augmentation: probability of cutting a crop along a straight edge (white glass beyond, 10-45 % of the crop side from its centre), as a cell at a field's border is cut.")
+    var borderCuts = AugmentParameters().borderCutProbability
     @Option(help: "Negative crops per smear field with WBC boxes: what the localisation finds away from every box (and in a box-free strip of the field), with an all-background mask and no class, filed as dataset NAME-negatives (weigh it with --weight NAME-negatives=W).")
     var negatives = 0
     @Flag(help: "Training crops of box-labelled fields (BCCD) get a partial mask: the nucleus the localisation found is labelled nucleus, the rest unlabelled, so that with --negatives the segmentation head also sees that source's cells.")
@@ -61,11 +63,11 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard !(classifyOnly && segmentOnly) else { throw ValidationError("--classify-only and --segment-only exclude each other") }
-        guard (0...1).contains(resolutionLoss), (0..<1).contains(stainJitter) else {
-            throw ValidationError("--resolution-loss must be in [0, 1] and --stain-jitter in [0, 1)")
+        guard (0...1).contains(resolutionLoss), (0...1).contains(borderCuts), (0..<1).contains(stainJitter) else {
+            throw ValidationError("--resolution-loss and --border-cuts must be in [0, 1] and --stain-jitter in [0, 1)")
         }
         guard augmentation == .full || augmentParameters == AugmentParameters() else {
-            throw ValidationError("--stain-jitter and --resolution-loss set the full augmentation; they do nothing with --augmentation basic")
+            throw ValidationError("--stain-jitter, --resolution-loss and --border-cuts set the full augmentation; they do nothing with --augmentation basic")
         }
         guard negatives >= 0 else { throw ValidationError("--negatives must be 0 or more") }
         guard epochs > 0, stepsPerEpoch > 0, batchSize > 0, threads > 0 else {
@@ -115,6 +117,7 @@ struct TrainCommand: ParsableCommand {
     var augmentParameters: AugmentParameters {
         var p = AugmentParameters()
         p.resolutionLossProbability = resolutionLoss
+        p.borderCutProbability = borderCuts
         p.stainScale = stainJitter
         return p
     }
