@@ -9,8 +9,8 @@ import Tensor
 /// reference stains the crop was normalised to, each stain's concentration scaled and
 /// shifted, re-mixed; the unexplained OD residual is kept), brightness/contrast, gamma, a
 /// simulated coarser source (`ResolutionLoss`), blur and noise; values clamped to [0, 1];
-/// last an optional `BorderCut`. The prior channel follows the geometry only. The same `RandomSource` state always gives
-/// the same output.
+/// last an optional `BorderCut`. The prior channel follows the geometry only. The same
+/// `RandomSource` state always gives the same output.
 package struct Augmenter: Sendable {
     package var parameters: AugmentParameters
 
