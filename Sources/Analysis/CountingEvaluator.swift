@@ -6,16 +6,13 @@ import CellModel
 package struct CountingEvaluator {
     package let analyzer: ImageAnalyzer
 
-    /// The cell types the analyzer counts as WBCs.
-    package static let countedTypes: Set<CellClass> = [.neutrophil, .lymphocyte, .monocyte, .eosinophil, .basophil, .ig]
-
     package init(analyzer: ImageAnalyzer) { self.analyzer = analyzer }
 
     package func evaluate(_ records: [DatasetRecord]) -> CountingReport {
         var counted = 0
         var missed: [String] = [], failures: [String] = []
         for record in records where record.annotationPath == nil {
-            guard let label = record.label.cellClass, Self.countedTypes.contains(label) else { continue }
+            guard let label = record.label.cellClass, label.isWBC else { continue }
             do {
                 let analysis = try analyzer.analyze(path: record.imagePath)
                 if analysis.cells.contains(where: \.countsAsWBC) { counted += 1 } else { missed.append(record.image) }

@@ -6,6 +6,10 @@ package enum CellClass: String, Sendable, Equatable, Hashable, CaseIterable, Cod
 
     /// Position in the network's class axis (0..<8).
     package var index: Int { CellClass.allCases.firstIndex(of: self)! }
+
+    /// Whether a cell of this type is a white blood cell, counted in the differential
+    /// (the five mature types and `ig`); erythroblasts and platelets are not.
+    package var isWBC: Bool { self != .erythroblast && self != .platelet }
 }
 
 /// The `class` column of a dataset row: one cell type, or one of BCCD's two non-types.

@@ -4,6 +4,10 @@ import Testing
 @testable import CellModel
 
 @Suite struct DatasetCSVTests {
+    @Test func onlyErythroblastsAndPlateletsAreNotWBCs() {
+        #expect(CellClass.allCases.filter(\.isWBC) == [.neutrophil, .lymphocyte, .monocyte, .eosinophil, .basophil, .ig])
+    }
+
     @Test func quotedFieldsCRLFAndBOM() throws {
         let text = "\u{FEFF}a,b,c\r\n1,\"x, y\",3\r\n\r\n\"he said \"\"hi\"\"\",\"two\nlines\",z\r\nlast,row,"
         let csv = try DatasetCSV(text: text, file: "t.csv")

@@ -26,7 +26,7 @@ extension ImageAnalyzer {
             if let c = cell.consistency, Double(c) < settings.lowConsistency { flags.insert(.lowConsistency) }
             if cell.atBorder { flags.insert(.atBorder) }
             if overlapping.contains(i) { flags.insert(.overlapping) }
-            if cell.empty || cellClass == .erythroblast || cellClass == .platelet { flags.insert(.notAWBC) }
+            if cell.empty || !cellClass.isWBC { flags.insert(.notAWBC) }
             let scale = pixelArea ?? 1
             let (cellPixels, nucleusPixels) = (cell.mask.cellArea, cell.mask.nucleusArea)
             return CellFinding(
