@@ -17,7 +17,9 @@ import ImageIO
 /// of the 8 types are counted in `skipped`.
 package struct DatasetEvaluator {
     package let predictor: CropPredictor
-    package let builder = TrainingSampleBuilder()
+    /// Builds the crops; its localiser must normalise as the network was trained
+    /// (`FieldLocalizer(for:)`).
+    package var builder = TrainingSampleBuilder()
     /// Also list every wrongly typed crop in the report (`misclassified`).
     package var listsMisclassified = false
 

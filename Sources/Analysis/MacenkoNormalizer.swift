@@ -18,6 +18,15 @@ import Foundation
 ///    image's maxima. Normalised C' = C · maxRef / maxImage, OD' = M_ref C', I' = 10^(-OD')
 ///    (white glass maps to 1).
 ///
+/// The off-plane residual (`keepsResidual`): two stain vectors span a plane of the 3-D OD
+/// space, and OD that lies off it (R = OD − M C: chiefly the orange-red of eosinophil
+/// granules, which May-Grünwald-Giemsa smears hold as a third colour between the basic and
+/// acidic stain) is dropped by the re-mix above, so granules come out in the counter stain's
+/// hue. With the option on, OD' = M_ref C' + k (R − R_glass), k = Σ maxRef / Σ maxImage (the
+/// concentration scaling, averaged), R_glass the per-channel median residual of the 20 %
+/// least stained pixels (an image's glass tint off the plane, which would otherwise survive
+/// as a colour cast), OD' clamped at 0. Weights record whether they were trained with it.
+///
 /// Robust fallback: when fewer than 200 stained pixels exist (mostly background), the two
 /// extremes are less than 4° apart, or a vector has a negative component beyond −0.1 (not a
 /// physical absorber), the reference stain vectors are used as the image's own, so only the
@@ -26,6 +35,10 @@ package struct MacenkoNormalizer: Sendable {
     package var reference: StainMatrix = .reference
     package var beta: Float = 0.15
     package var alphaPercent: Double = 1
+    /// Keep the OD that the two stains do not explain (see the type's comment).
+    package var keepsResidual = false
+    /// The least stained share of pixels (percent) whose median residual is the glass tint.
+    package var glassPercent: Double = 20
 
     package init(reference: StainMatrix = .reference) { self.reference = reference }
 
@@ -34,6 +47,8 @@ package struct MacenkoNormalizer: Sendable {
         package let stains: StainMatrix
         package let usedFallback: Bool
         package let stainedPixels: Int
+        /// R_glass, the glass tint off the stain plane (zero unless `keepsResidual`).
+        package var glassResidual = SIMD3<Double>(0, 0, 0)
     }
 
     /// Estimates the stain matrix of an image from its optical density.
@@ -45,8 +60,8 @@ package struct MacenkoNormalizer: Sendable {
         let cut = min(beta, Statistics.percentile(norms, 95))
         var idx: [Int] = []
         for i in 0..<n where norms[i] > cut && norms[i] > 0.02 { idx.append(i) }
-        let fallback = Estimate(stains: concentrationsOnly(od, idx: idx, stains: reference), usedFallback: true,
-                                stainedPixels: idx.count)
+        let fallback = withGlassResidual(Estimate(stains: concentrationsOnly(od, idx: idx, stains: reference),
+                                                  usedFallback: true, stainedPixels: idx.count), od)
         guard idx.count >= 200 else { return fallback }
 
         var mean = SIMD3<Double>(0, 0, 0)
@@ -86,8 +101,30 @@ package struct MacenkoNormalizer: Sendable {
         let nucleusFirst = (dense * v1).sum() >= (dense * v2).sum()
         let m = StainMatrix(nucleus: nucleusFirst ? v1 : v2, counter: nucleusFirst ? v2 : v1,
                             maxConcentration: SIMD2(1, 1))
-        return Estimate(stains: concentrationsOnly(od, idx: idx, stains: m), usedFallback: false,
-                        stainedPixels: idx.count)
+        return withGlassResidual(Estimate(stains: concentrationsOnly(od, idx: idx, stains: m), usedFallback: false,
+                                          stainedPixels: idx.count), od)
+    }
+
+    /// `estimate` with R_glass measured, when the residual is kept: the per-channel median
+    /// residual over the `glassPercent` % of pixels with the least relative concentration
+    /// c_n / max_n + c_c / max_c.
+    private func withGlassResidual(_ estimate: Estimate, _ od: OpticalDensity) -> Estimate {
+        guard keepsResidual, od.width * od.height > 0 else { return estimate }
+        let s = estimate.stains, n = od.width * od.height
+        var relative = [Float](repeating: 0, count: n)
+        for i in 0..<n {
+            let c = s.concentrations(SIMD3(Double(od.r[i]), Double(od.g[i]), Double(od.b[i])))
+            relative[i] = Float(max(0, c.x) / s.maxConcentration.x + max(0, c.y) / s.maxConcentration.y)
+        }
+        let cut = Statistics.percentile(relative, glassPercent)
+        var rr: [Float] = [], rg: [Float] = [], rb: [Float] = []
+        for i in 0..<n where relative[i] <= cut {
+            let r = s.residual(SIMD3(Double(od.r[i]), Double(od.g[i]), Double(od.b[i])))
+            rr.append(Float(r.x)); rg.append(Float(r.y)); rb.append(Float(r.z))
+        }
+        var e = estimate
+        e.glassResidual = SIMD3(Double(Statistics.median(rr)), Double(Statistics.median(rg)), Double(Statistics.median(rb)))
+        return e
     }
 
     /// `stains` with its maximum concentrations measured on the pixels `idx`.
@@ -131,11 +168,27 @@ package struct MacenkoNormalizer: Sendable {
         let scale = SIMD2<Float>(reference.maxConcentration / est.stains.maxConcentration)
         var out = RGBRaster(width: image.width, height: image.height, pixelSpacing: image.pixelSpacing)
         let rn = SIMD3<Float>(reference.nucleus), rc = SIMD3<Float>(reference.counter)
+        let residual = residualMix(est)
         let ln10 = Float(M_LN10)
         for i in 0..<image.count {
-            let o = rn * (cn.values[i] * scale.x) + rc * (cc.values[i] * scale.y)
+            var o = rn * (cn.values[i] * scale.x) + rc * (cc.values[i] * scale.y)
+            if let residual {
+                let own = residual.nucleus * cn.values[i] + residual.counter * cc.values[i]
+                o += residual.gain * (SIMD3(od.r[i], od.g[i], od.b[i]) - own - residual.glass)
+                o = o.replacing(with: 0, where: o .< 0)
+            }
             out.r[i] = expf(-ln10 * o.x); out.g[i] = expf(-ln10 * o.y); out.b[i] = expf(-ln10 * o.z)
         }
         return (out, est, od, cn, cc)
+    }
+
+    /// What re-mixing the residual needs (nil when it is dropped): the image's own stain
+    /// vectors, k and R_glass, in Float.
+    package func residualMix(_ estimate: Estimate)
+        -> (nucleus: SIMD3<Float>, counter: SIMD3<Float>, gain: Float, glass: SIMD3<Float>)? {
+        guard keepsResidual else { return nil }
+        let s = estimate.stains
+        let gain = (reference.maxConcentration.sum()) / s.maxConcentration.sum()
+        return (SIMD3<Float>(s.nucleus), SIMD3<Float>(s.counter), Float(gain), SIMD3<Float>(estimate.glassResidual))
     }
 }

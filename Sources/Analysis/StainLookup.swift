@@ -21,29 +21,36 @@ package struct StainLookup: Sendable {
     private let levels: Int
     private let scale: SIMD2<Float>
     private let reference: StainMatrix
+    /// Per channel `levels` optical densities, and the residual re-mix (`MacenkoNormalizer
+    /// .residualMix`), when the normaliser keeps the off-plane residual.
+    private let density: [Float]
+    private let residual: (nucleus: SIMD3<Float>, counter: SIMD3<Float>, gain: Float, glass: SIMD3<Float>)?
 
-    /// Tables for `bitDepth`-bit samples (8 or 16) under `calibration`, re-mixing to
-    /// `reference`.
-    package init(_ calibration: SlideCalibration, bitDepth: Int, reference: StainMatrix = .reference) {
+    /// Tables for `bitDepth`-bit samples (8 or 16) under `calibration`, normalising as
+    /// `normalizer` does (its reference stains, and its residual when kept).
+    package init(_ calibration: SlideCalibration, bitDepth: Int, normalizer: MacenkoNormalizer = MacenkoNormalizer()) {
         precondition(bitDepth == 8 || bitDepth == 16, "lookup tables exist for 8- and 16-bit samples")
         self.bitDepth = bitDepth
+        let reference = normalizer.reference
         self.reference = reference
+        residual = normalizer.residualMix(calibration.estimate)
         levels = 1 << bitDepth
         let stains = calibration.estimate.stains
         // Rows of (MᵀM)⁻¹Mᵀ: the concentrations of unit OD along R, G and B.
         let basis = [SIMD3<Double>(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)].map { stains.concentrations($0) }
         let full = Float(levels - 1)
         let white = [calibration.white.x, calibration.white.y, calibration.white.z]
-        var n = [Float](repeating: 0, count: 3 * levels), c = n
+        var n = [Float](repeating: 0, count: 3 * levels), c = n, d = n
         for ch in 0..<3 {
             let lw = log10(white[ch])
             for v in 0..<levels {
                 let od = Double(max(0, lw - log10(max(Float(v) / full, 1 / 255))))
                 n[ch * levels + v] = Float(basis[ch].x * od)
                 c[ch * levels + v] = Float(basis[ch].y * od)
+                d[ch * levels + v] = Float(od)
             }
         }
-        nucleus = n; counter = c
+        nucleus = n; counter = c; density = residual == nil ? [] : d
         scale = SIMD2<Float>(reference.maxConcentration / stains.maxConcentration)
     }
 
@@ -102,24 +109,31 @@ package struct StainLookup: Sendable {
         var out = RGBRaster(width: rect.width, height: rect.height, pixelSpacing: image.pixelSpacing)
         var conc = FloatPlane(width: rect.width, height: rect.height)
         let rn = SIMD3<Float>(reference.nucleus) * scale.x, rc = SIMD3<Float>(reference.counter) * scale.y
-        let ln10 = Float(M_LN10)
+        let ln10 = Float(M_LN10), residual = residual
         func fill<S: FixedWidthInteger>(_ p: UnsafeBufferPointer<S>) {
             let (c, g, b) = Self.layout(image)
             nucleus.withUnsafeBufferPointer { tn in
                 counter.withUnsafeBufferPointer { tc in
+                  density.withUnsafeBufferPointer { td in
                     let (t1, t2) = (levels, 2 * levels)
                     for y in 0..<rect.height {
                         var i = ((rect.y + y) * image.width + rect.x) * c
                         for x in 0..<rect.width {
                             let (u, v, w) = (Int(p[i]), t1 + Int(p[i + g]), t2 + Int(p[i + b]))
                             let cn = max(0, tn[u] + tn[v] + tn[w]), cc = max(0, tc[u] + tc[v] + tc[w])
-                            let od = rn * cn + rc * cc
+                            var od = rn * cn + rc * cc
+                            if let residual {
+                                let own = residual.nucleus * cn + residual.counter * cc
+                                od += residual.gain * (SIMD3(td[u], td[v], td[w]) - own - residual.glass)
+                                od = od.replacing(with: 0, where: od .< 0)
+                            }
                             let k = y * rect.width + x
                             conc.values[k] = cn
                             out.r[k] = expf(-ln10 * od.x); out.g[k] = expf(-ln10 * od.y); out.b[k] = expf(-ln10 * od.z)
                             i += c
                         }
                     }
+                  }
                 }
             }
         }

@@ -35,6 +35,13 @@ package struct StainMatrix: Sendable, Equatable {
         return SIMD2((d * pn - b * pc) / det, (a * pc - b * pn) / det)
     }
 
+    /// The part of `od` the two stains do not explain: od − M c with the concentrations c
+    /// clamped at 0, as the normalisers use them.
+    package func residual(_ od: SIMD3<Double>) -> SIMD3<Double> {
+        let c = concentrations(od)
+        return od - nucleus * max(0, c.x) - counter * max(0, c.y)
+    }
+
     /// Angle between the two stain vectors in degrees.
     package var separationDegrees: Double {
         let c = min(1, max(-1, (nucleus * counter).sum()))

@@ -30,9 +30,11 @@ struct CalibrateCommand: ParsableCommand {
         let model = try ModelFile.load(BundledModel.resolve(weights))
         guard model.network.configuration.classify else { throw ValidationError("these weights have no classification head") }
         var validation: [TrainingSample] = []
+        var builder = TrainingSampleBuilder()
+        builder.localizer = FieldLocalizer(for: model)
         for directory in data {
             let records = try Dataset.load(directory: directory).records(in: .validation)
-            validation += TrainingSampleBuilder().samples(for: records, threads: threads).0
+            validation += builder.samples(for: records, threads: threads).0
         }
         guard validation.contains(where: { $0.classIndex != nil }) else {
             throw ValidationError("no labelled validation crops in \(data)")

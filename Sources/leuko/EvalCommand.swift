@@ -31,6 +31,7 @@ struct EvalCommand: ParsableCommand {
         var evaluator = DatasetEvaluator(predictor: CropPredictor(network: model.network, temperature: model.temperature(views: views),
                                                                   views: views))
         evaluator.listsMisclassified = details
+        evaluator.builder.localizer = FieldLocalizer(for: model)
         var report = try evaluator.evaluate(dataset, records: records)
         // The whole per-image pipeline, as `leuko analyze` runs it: detection on box datasets,
         // counting on single-cell ones.

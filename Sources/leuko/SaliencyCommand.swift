@@ -17,9 +17,14 @@ struct SaliencyCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output PNG path.")
     var output: String
 
+    @Flag(help: "Normalise keeping the stain residual, as weights trained with `leuko train --stain-residual` expect.")
+    var stainResidual = false
+
     func run() throws {
         let input = RGBRaster(image: try ImageReader.read(image))
-        let result = try FieldLocalizer().run(input)
+        var localizer = FieldLocalizer()
+        localizer.normalizer.keepsResidual = stainResidual
+        let result = try localizer.run(input)
         try ImageWriter.writePNG(SaliencyGallery.render(input: input, result: result).image(), to: output)
         let cells = result.candidates.map { c -> [String: Any] in
             ["box": [c.box.x0, c.box.y0, c.box.x1, c.box.y1], "center": [c.centerX, c.centerY],

@@ -58,6 +58,8 @@ struct TrainCommand: ParsableCommand {
     var boxNucleusMasks = false
     @Flag(help: "The same partial mask for single-cell images without a mask (PBC): the nucleus of the cell the localisation finds nearest the centre.")
     var singleCellNucleusMasks = false
+    @Flag(help: "Stain normalisation keeps the optical density the two stain vectors do not explain (eosinophil granules keep their orange-red instead of taking the counter stain's hue); recorded in the weights, which the analyzer then normalises alike.")
+    var stainResidual = false
     @Option(help: "Full augmentation: HED stain jitter, each stain's concentration scaled by 1 ± this.")
     var stainJitter = AugmentParameters().stainScale
 
@@ -128,6 +130,7 @@ struct TrainCommand: ParsableCommand {
         var training: [TrainingSample] = [], validation: [TrainingSample] = []
         var builder = TrainingSampleBuilder()
         builder.negativesPerImage = negatives
+        builder.localizer.normalizer.keepsResidual = stainResidual
         for directory in dataDirectories {
             let dataset = try Dataset.load(directory: directory)
             for problem in dataset.problems { TrainLog.stderr("warning: \(problem)") }
@@ -153,7 +156,11 @@ struct TrainCommand: ParsableCommand {
         var initialDigest: String?
         if let initWeights {
             let url = URL(fileURLWithPath: initWeights)
-            try trainer.start(from: try SafeTensors(contentsOf: url))
+            let initial = try SafeTensors(contentsOf: url)
+            guard (initial.metadata[ModelFile.stainResidualKey] == "true") == stainResidual else {
+                throw ValidationError("\(initWeights) was trained \(stainResidual ? "without" : "with") --stain-residual; fine-tune with the same normalisation")
+            }
+            try trainer.start(from: initial)
             initialDigest = try SHA256Digest.hex(of: url)
             TrainLog.stderr("starting from \(initWeights) (sha256 \(initialDigest ?? ""))")
         }
@@ -181,6 +188,7 @@ struct TrainCommand: ParsableCommand {
             "validation_crops": String(validation.count),
         ]
         if let initialDigest { metadata["initial_weights_sha256"] = initialDigest }
+        if stainResidual { metadata[ModelFile.stainResidualKey] = "true" }
         if classifies, analyzerViews != 1 {
             metadata[ModelFile.temperatureKey(views: analyzerViews)] =
                 String(TemperatureFit.fit(network, samples: validation, views: analyzerViews))

@@ -11,8 +11,7 @@ import TestSupport
     static let centres: [(Double, Double)] = [(70, 70), (230, 90), (150, 180)]
 
     /// The field's own white level and stain estimate, as a calibration.
-    static func ownCalibration(_ raster: RGBRaster) -> SlideCalibration {
-        let normalizer = MacenkoNormalizer()
+    static func ownCalibration(_ raster: RGBRaster, normalizer: MacenkoNormalizer = MacenkoNormalizer()) -> SlideCalibration {
         let white = OpticalDensity.estimateWhite(raster)
         let estimate = normalizer.estimate(OpticalDensity(raster, white: white))
         return SlideCalibration(white: SIMD3(white.0, white.1, white.2), estimate: estimate, threshold: 0.3,
@@ -23,15 +22,17 @@ import TestSupport
         zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
     }
 
-    @Test(arguments: [8, 16])
-    func lookupMatchesTheFieldNormaliser(bitDepth: Int) {
+    @Test(arguments: [8, 16], [false, true])
+    func lookupMatchesTheFieldNormaliser(bitDepth: Int, keepsResidual: Bool) {
         let image8 = PipelineFixtures.field(cells: Self.centres).image()
         let image = bitDepth == 8 ? image8
             : Image(width: image8.width, height: image8.height, channels: 3, samples16: image8.samples8.map { UInt16($0) * 257 })
         let raster = RGBRaster(image: image)
-        let calibration = Self.ownCalibration(raster)
-        let field = MacenkoNormalizer().normalizeWithConcentrations(raster)
-        let lookup = StainLookup(calibration, bitDepth: bitDepth)
+        var normalizer = MacenkoNormalizer()
+        normalizer.keepsResidual = keepsResidual
+        let calibration = Self.ownCalibration(raster, normalizer: normalizer)
+        let field = normalizer.normalizeWithConcentrations(raster)
+        let lookup = StainLookup(calibration, bitDepth: bitDepth, normalizer: normalizer)
         let whole = lookup.window(image, TilePlan.Rect(x: 0, y: 0, width: image.width, height: image.height))
         #expect(Self.maxDifference(whole.nucleus.values, field.nucleus.values) < 1e-4)
         #expect(Self.maxDifference(whole.normalized.r, field.image.r) < 1e-4)

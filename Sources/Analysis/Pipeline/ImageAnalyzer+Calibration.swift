@@ -53,7 +53,7 @@ extension ImageAnalyzer {
         guard let calibration = SlideCalibration.estimate(samples: samples, localizer: localizer,
                                                           pixelSpacing: info.pixelSpacing) else { return nil }
         return SlideStains(calibration: calibration, lookup: StainLookup(calibration, bitDepth: info.bitDepth,
-                                                                         reference: localizer.normalizer.reference))
+                                                                         normalizer: localizer.normalizer))
     }
 
     /// A step near 0.618 n that shares no factor with n, so k -> k * step mod n visits

@@ -38,16 +38,17 @@ package final class ImageAnalyzer: @unchecked Sendable {
     /// one batch of 16 crops; rounded up).
     package static let reservedBytes = 320 << 20
 
-    /// An analyzer running `model` (which must have a classification head).
+    /// An analyzer running `model` (which must have a classification head), localising with
+    /// `localizer` (default: the one the model was trained with, `FieldLocalizer(for:)`).
     package init(model: ModelFile, settings: AnalyzerSettings = AnalyzerSettings(), softwareVersion: String,
-                 localizer: FieldLocalizer = FieldLocalizer()) throws {
+                 localizer: FieldLocalizer? = nil) throws {
         try settings.validate()
         guard model.network.classificationHead != nil else {
             throw AnalysisError(.invalidParameter, "the weights have no classification head: they cannot type cells")
         }
         self.settings = settings
         self.softwareVersion = softwareVersion
-        self.localizer = localizer
+        self.localizer = localizer ?? FieldLocalizer(for: model)
         predictor = CropPredictor(network: model.network, temperature: model.temperature(views: settings.views), batchSize: settings.batchSize,
                                   views: settings.views)
         self.model = ImageAnalysis.ModelIdentity(

@@ -10,7 +10,9 @@ import Tensor
 /// logits, default 1), `temperature_views_N` (calibration of logits averaged over N
 /// test-time views, see `TestTimeViews`; when absent, `temperature` is used),
 /// `training` (TrainingOptions JSON), `command` (the `leuko train` command line), `seed`,
-/// `validation` (CropValidation JSON) and any extra keys given.
+/// `validation` (CropValidation JSON), `stain_residual` ("true" when the network was trained
+/// on crops normalised with the off-plane stain residual kept, which inference must then
+/// match) and any extra keys given.
 package struct ModelFile {
     package static let modelName = "leuko-wbc"
 
@@ -39,6 +41,13 @@ package struct ModelFile {
         return ModelFile(network: network, temperature: temperature, metadata: file.metadata,
                          sha256: try? SHA256Digest.hex(of: url))
     }
+
+    /// The metadata key saying the crops keep the stain residual (`keepsStainResidual`).
+    package static let stainResidualKey = "stain_residual"
+
+    /// Whether the network was trained on crops whose stain normalisation keeps the OD the
+    /// two stain vectors do not explain (`MacenkoNormalizer.keepsResidual`).
+    package var keepsStainResidual: Bool { metadata[Self.stainResidualKey] == "true" }
 
     /// The metadata key of the temperature fitted for `views` test-time views.
     package static func temperatureKey(views: Int) -> String {
