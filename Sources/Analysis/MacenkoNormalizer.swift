@@ -173,22 +173,20 @@ package struct MacenkoNormalizer: Sendable {
         for i in 0..<image.count {
             var o = rn * (cn.values[i] * scale.x) + rc * (cc.values[i] * scale.y)
             if let residual {
-                let own = residual.nucleus * cn.values[i] + residual.counter * cc.values[i]
-                o += residual.gain * (SIMD3(od.r[i], od.g[i], od.b[i]) - own - residual.glass)
-                o = o.replacing(with: 0, where: o .< 0)
+                o = residual.adding(to: o, density: SIMD3(od.r[i], od.g[i], od.b[i]), nucleus: cn.values[i], counter: cc.values[i])
             }
             out.r[i] = expf(-ln10 * o.x); out.g[i] = expf(-ln10 * o.y); out.b[i] = expf(-ln10 * o.z)
         }
         return (out, est, od, cn, cc)
     }
 
-    /// What re-mixing the residual needs (nil when it is dropped): the image's own stain
-    /// vectors, k and R_glass, in Float.
-    package func residualMix(_ estimate: Estimate)
-        -> (nucleus: SIMD3<Float>, counter: SIMD3<Float>, gain: Float, glass: SIMD3<Float>)? {
+    /// What re-mixing the residual needs for an image of this estimate (nil when the
+    /// residual is dropped).
+    package func residualMix(_ estimate: Estimate) -> StainResidualMix? {
         guard keepsResidual else { return nil }
         let s = estimate.stains
-        let gain = (reference.maxConcentration.sum()) / s.maxConcentration.sum()
-        return (SIMD3<Float>(s.nucleus), SIMD3<Float>(s.counter), Float(gain), SIMD3<Float>(estimate.glassResidual))
+        return StainResidualMix(nucleus: SIMD3<Float>(s.nucleus), counter: SIMD3<Float>(s.counter),
+                                gain: Float(reference.maxConcentration.sum() / s.maxConcentration.sum()),
+                                glass: SIMD3<Float>(estimate.glassResidual))
     }
 }

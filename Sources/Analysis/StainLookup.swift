@@ -24,7 +24,7 @@ package struct StainLookup: Sendable {
     /// Per channel `levels` optical densities, and the residual re-mix (`MacenkoNormalizer
     /// .residualMix`), when the normaliser keeps the off-plane residual.
     private let density: [Float]
-    private let residual: (nucleus: SIMD3<Float>, counter: SIMD3<Float>, gain: Float, glass: SIMD3<Float>)?
+    private let residual: StainResidualMix?
 
     /// Tables for `bitDepth`-bit samples (8 or 16) under `calibration`, normalising as
     /// `normalizer` does (its reference stains, and its residual when kept).
@@ -114,26 +114,24 @@ package struct StainLookup: Sendable {
             let (c, g, b) = Self.layout(image)
             nucleus.withUnsafeBufferPointer { tn in
                 counter.withUnsafeBufferPointer { tc in
-                  density.withUnsafeBufferPointer { td in
-                    let (t1, t2) = (levels, 2 * levels)
-                    for y in 0..<rect.height {
-                        var i = ((rect.y + y) * image.width + rect.x) * c
-                        for x in 0..<rect.width {
-                            let (u, v, w) = (Int(p[i]), t1 + Int(p[i + g]), t2 + Int(p[i + b]))
-                            let cn = max(0, tn[u] + tn[v] + tn[w]), cc = max(0, tc[u] + tc[v] + tc[w])
-                            var od = rn * cn + rc * cc
-                            if let residual {
-                                let own = residual.nucleus * cn + residual.counter * cc
-                                od += residual.gain * (SIMD3(td[u], td[v], td[w]) - own - residual.glass)
-                                od = od.replacing(with: 0, where: od .< 0)
+                    density.withUnsafeBufferPointer { td in
+                        let (t1, t2) = (levels, 2 * levels)
+                        for y in 0..<rect.height {
+                            var i = ((rect.y + y) * image.width + rect.x) * c
+                            for x in 0..<rect.width {
+                                let (u, v, w) = (Int(p[i]), t1 + Int(p[i + g]), t2 + Int(p[i + b]))
+                                let cn = max(0, tn[u] + tn[v] + tn[w]), cc = max(0, tc[u] + tc[v] + tc[w])
+                                var od = rn * cn + rc * cc
+                                if let residual {
+                                    od = residual.adding(to: od, density: SIMD3(td[u], td[v], td[w]), nucleus: cn, counter: cc)
+                                }
+                                let k = y * rect.width + x
+                                conc.values[k] = cn
+                                out.r[k] = expf(-ln10 * od.x); out.g[k] = expf(-ln10 * od.y); out.b[k] = expf(-ln10 * od.z)
+                                i += c
                             }
-                            let k = y * rect.width + x
-                            conc.values[k] = cn
-                            out.r[k] = expf(-ln10 * od.x); out.g[k] = expf(-ln10 * od.y); out.b[k] = expf(-ln10 * od.z)
-                            i += c
                         }
                     }
-                  }
                 }
             }
         }
