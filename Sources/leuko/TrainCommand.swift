@@ -149,6 +149,10 @@ struct TrainCommand: ParsableCommand {
         }
         guard !training.isEmpty else { throw TrainingError.noTrainingData("no labelled crops in \(dataDirectories)") }
         let options = try trainingOptions()
+        let trained = Set(training.map(\.dataset))
+        for name in options.datasetWeights.keys.sorted() where !trained.contains(name) {
+            TrainLog.stderr("warning: --weight \(name)=… names no dataset trained on (trained: \(trained.sorted().joined(separator: ", ")))")
+        }
         let trainer = Trainer(options: options, training: training, validation: validation,
                               augment: augmentation.function(augmentParameters))
         let outURL = URL(fileURLWithPath: out)

@@ -52,7 +52,8 @@ package final class Trainer {
 
     /// Runs the remaining epochs; after each, validates the EMA weights and calls `checkpoint`.
     package func run(progress: (TrainingEvent) -> Void, checkpoint: (Trainer) throws -> Void) throws {
-        let schedule = CosineSchedule(baseRate: options.learningRate, warmupSteps: options.warmupSteps,
+        // A run shorter than the warm-up spends all of its steps warming up.
+        let schedule = CosineSchedule(baseRate: options.learningRate, warmupSteps: min(options.warmupSteps, options.totalSteps),
                                       totalSteps: options.totalSteps, floorRate: options.minimumLearningRate)
         let started = Date()
         var stepsThisRun = 0
