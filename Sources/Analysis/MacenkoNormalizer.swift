@@ -18,14 +18,16 @@ import Foundation
 ///    image's maxima. Normalised C' = C · maxRef / maxImage, OD' = M_ref C', I' = 10^(-OD')
 ///    (white glass maps to 1).
 ///
-/// The off-plane residual (`keepsResidual`): two stain vectors span a plane of the 3-D OD
-/// space, and OD that lies off it (R = OD − M C: chiefly the orange-red of eosinophil
-/// granules, which May-Grünwald-Giemsa smears hold as a third colour between the basic and
-/// acidic stain) is dropped by the re-mix above, so granules come out in the counter stain's
-/// hue. With the option on, OD' = M_ref C' + k (R − R_glass), k = Σ maxRef / Σ maxImage (the
+/// The off-plane residual (`keepsResidual`, off by default): two stain vectors span a plane
+/// of the 3-D OD space, and OD that lies off it (R = OD − M C: the orange-red of eosinophil
+/// granules, a third colour of May-Grünwald-Giemsa smears, but also much of a source's own
+/// tint) is dropped by the re-mix above, so granules come out in the counter stain's hue.
+/// With the option on, OD' = M_ref C' + k (R − R_glass), k = Σ maxRef / Σ maxImage (the
 /// concentration scaling, averaged), R_glass the per-channel median residual of the 20 %
 /// least stained pixels (an image's glass tint off the plane, which would otherwise survive
 /// as a colour cast), OD' clamped at 0. Weights record whether they were trained with it.
+/// The model card measures it: granules keep their colour, but an unseen source's tint
+/// survives too and it generalised worse across sources, so the shipped weights do without.
 ///
 /// Robust fallback: when fewer than 200 stained pixels exist (mostly background), the two
 /// extremes are less than 4° apart, or a vector has a negative component beyond −0.1 (not a
