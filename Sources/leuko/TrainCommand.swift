@@ -127,6 +127,11 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         Parallel.setThreads(threads)
         let started = Date()
+        // Checked before the (long) localisation of every image.
+        let initial = try initWeights.map { try SafeTensors(contentsOf: URL(fileURLWithPath: $0)) }
+        if let initWeights, let initial, ModelFile.keepsStainResidual(initial.metadata) != stainResidual {
+            throw ValidationError("\(initWeights) was trained \(stainResidual ? "without" : "with") --stain-residual; fine-tune with the same normalisation")
+        }
         var training: [TrainingSample] = [], validation: [TrainingSample] = []
         var builder = TrainingSampleBuilder()
         builder.negativesPerImage = negatives
@@ -158,12 +163,8 @@ struct TrainCommand: ParsableCommand {
         let outURL = URL(fileURLWithPath: out)
         let resumeURL = URL(fileURLWithPath: out + ".resume")
         var initialDigest: String?
-        if let initWeights {
+        if let initWeights, let initial {
             let url = URL(fileURLWithPath: initWeights)
-            let initial = try SafeTensors(contentsOf: url)
-            guard (initial.metadata[ModelFile.stainResidualKey] == "true") == stainResidual else {
-                throw ValidationError("\(initWeights) was trained \(stainResidual ? "without" : "with") --stain-residual; fine-tune with the same normalisation")
-            }
             try trainer.start(from: initial)
             initialDigest = try SHA256Digest.hex(of: url)
             TrainLog.stderr("starting from \(initWeights) (sha256 \(initialDigest ?? ""))")

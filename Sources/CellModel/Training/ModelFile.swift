@@ -47,7 +47,10 @@ package struct ModelFile {
 
     /// Whether the network was trained on crops whose stain normalisation keeps the OD the
     /// two stain vectors do not explain (`MacenkoNormalizer.keepsResidual`).
-    package var keepsStainResidual: Bool { metadata[Self.stainResidualKey] == "true" }
+    package var keepsStainResidual: Bool { Self.keepsStainResidual(metadata) }
+
+    /// `keepsStainResidual` of a weights file's `metadata` (before loading its network).
+    package static func keepsStainResidual(_ metadata: [String: String]) -> Bool { metadata[stainResidualKey] == "true" }
 
     /// The metadata key of the temperature fitted for `views` test-time views.
     package static func temperatureKey(views: Int) -> String {
