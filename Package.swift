@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "CellModelTests", dependencies: ["CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CellModel", "ImageIO", "Tensor", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CellModel", "ImageIO", "NN", "Tensor", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Analysis", "CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "FolderWatchTests", dependencies: ["FolderWatch", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: [

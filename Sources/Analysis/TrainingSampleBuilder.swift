@@ -48,22 +48,12 @@ package struct TrainingSampleBuilder: Sendable {
 
     /// Samples for `records` (decoded and localised in parallel over `threads`), in record order.
     package func samples(for records: [DatasetRecord], threads: Int) -> ([TrainingSample], Summary) {
-        let results = UnsafeMutableBufferPointer<Result<([TrainingSample], Int, Bool), Error>?>.allocate(capacity: records.count)
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
-        let box = UncheckedBox(results)
-        DispatchQueue.concurrentPerform(iterations: max(1, threads)) { worker in
-            var i = worker
-            while i < records.count {
-                box.value[i] = Result { try samples(for: records[i]) }
-                i += max(1, threads)
-            }
-        }
+        let results = parallelResults(count: records.count, threads: threads) { try samples(for: records[$0]) }
         var all: [TrainingSample] = []
         var summary = Summary()
         summary.records = records.count
         for (record, result) in zip(records, results) {
-            switch result! {
+            switch result {
             case .success(let (samples, unmatched, noCandidate)):
                 all += samples
                 summary.negatives += samples.filter { $0.classIndex == nil && $0.dataset != record.dataset }.count
@@ -181,10 +171,4 @@ package struct TrainingSampleBuilder: Sendable {
 
 private func distance(_ c: CellCandidate, _ x: Double, _ y: Double) -> Double {
     (c.centerX - x) * (c.centerX - x) + (c.centerY - y) * (c.centerY - y)
-}
-
-/// Lets concurrent workers write disjoint slots of one buffer (each index has one writer).
-private struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

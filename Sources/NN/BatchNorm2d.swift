@@ -10,7 +10,9 @@ import Tensor
 /// Forward keeps the normalised input and per-channel 1/std for backward. Work splits over channels.
 package final class BatchNorm2d: Layer {
     package let channels: Int
-    package let momentum: Float
+    /// Weight of a training batch's statistics in the running ones; settable so that a
+    /// re-estimation can average batches evenly (`BatchNormAdaptation`).
+    package var momentum: Float
     package let epsilon: Float
     package let weight: Parameter
     package let bias: Parameter

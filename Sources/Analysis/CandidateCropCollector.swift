@@ -1,0 +1,61 @@
+import CellModel
+import ImageIO
+
+/// The network-input crops of every candidate cell the localiser finds in a set of images,
+/// cropped as the analyzer crops them: what `leuko adapt` re-estimates the network's
+/// batch-norm statistics on (`BatchNormAdaptation`).
+///
+/// No labels are used, so red cells the localiser mistakes for candidates are included, as
+/// they are in analysis. Images are decoded whole, so they must be fields or single-cell
+/// images within `limits` (a slide is refused with ImageIO's reason, like any unreadable
+/// file); a failing image is reported and skipped, the others go on.
+package struct CandidateCropCollector: Sendable {
+    /// Must normalise as the network was trained (`FieldLocalizer(for:)`).
+    package var localizer = FieldLocalizer()
+    /// At most this many crops per image (the candidates nearest the image centre first), so
+    /// that a few crowded fields do not outweigh the rest.
+    package var maxCropsPerImage = 64
+    package var limits = ImageLimits(maxPixels: 1 << 26)
+
+    package init() {}
+
+    /// What was collected.
+    package struct Collection: Sendable {
+        package var crops: [[Float]] = []
+        /// Images that gave at least one crop.
+        package var images = 0
+        package var imagesWithoutCandidate = 0
+        /// "path: reason" for each image that could not be read or localised.
+        package var failures: [String] = []
+    }
+
+    /// The crops of one image, nearest the centre first.
+    package func crops(ofImageAt path: String) throws -> [[Float]] {
+        let image = try RGBRaster(image: ImageReader.read(path, limits: limits))
+        let result = try localizer.run(image)
+        let (cx, cy) = (Double(image.width) / 2, Double(image.height) / 2)
+        let nearestFirst = result.candidates.sorted {
+            ($0.centerX - cx) * ($0.centerX - cx) + ($0.centerY - cy) * ($0.centerY - cy)
+                < ($1.centerX - cx) * ($1.centerX - cx) + ($1.centerY - cy) * ($1.centerY - cy)
+        }
+        return nearestFirst.prefix(maxCropsPerImage).map { CropSampler.crop(result, geometry: CropGeometry(candidate: $0)).data }
+    }
+
+    /// The crops of `paths` (decoded and localised in parallel over `threads`), in path order.
+    package func collect(_ paths: [String], threads: Int) -> Collection {
+        let results = parallelResults(count: paths.count, threads: threads) { try crops(ofImageAt: paths[$0]) }
+        var collection = Collection()
+        for (path, result) in zip(paths, results) {
+            switch result {
+            case .success(let crops) where crops.isEmpty:
+                collection.imagesWithoutCandidate += 1
+            case .success(let crops):
+                collection.crops += crops
+                collection.images += 1
+            case .failure(let error):
+                collection.failures.append("\(path): \(error)")
+            }
+        }
+        return collection
+    }
+}

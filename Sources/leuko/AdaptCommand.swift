@@ -1,0 +1,93 @@
+import Analysis
+import ArgumentParser
+import CellModel
+import Foundation
+import Tensor
+
+/// `leuko adapt`: adapts weights to a lab's own, unlabelled images by re-estimating the
+/// network's batch-norm statistics on the cells the localiser finds in them
+/// (`BatchNormAdaptation`), and writes the adapted weights to a new file.
+struct AdaptCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "adapt",
+        abstract: "Adapt weights to a lab's own unlabelled images (batch-norm statistics re-estimated on their cells); write new weights.",
+        discussion: """
+            For a scanner or stain the weights were not trained on. No labels are needed: give \
+            images or folders of images from that lab (a few hundred fields or single-cell \
+            images; every candidate cell is used, at most --max-cells-per-image per image), or \
+            dataset folders with --data. Only the batch-norm running statistics change; the \
+            metadata gains `adaptation` (what was used) and `adaptation_command`. The \
+            probability calibration is the original weights' one. Check the adapted weights \
+            with `leuko eval` on labelled cells from the same lab before using them: on images \
+            like the training data, adaptation can lose accuracy (see the model card).
+            """
+    )
+
+    @Argument(help: "Images, or folders searched for images (jpg, png, tif, bmp).") var images: [String] = []
+    @Option(help: "A dataset folder whose images are used (repeatable; labels are not read).") var data: [String] = []
+    @Option(help: "With --data: which part of each dataset folder (validation, train, all).") var split: SplitChoice = .all
+    @Option(help: "Weights to adapt (default: the bundled model).") var weights: String?
+    @Option(help: "Output weights file (must differ from the input).") var out: String
+    @Option(help: "Share of the new statistics in the result, 0 to 1 (1: all new).") var blend = 1.0
+    @Option(help: "At most this many cells per image (those nearest its centre).") var maxCellsPerImage = 64
+    @Option(help: "Seed of the order in which cells are batched.") var seed: UInt64 = 1
+    @Option(help: "Threads.") var threads = 2
+
+    func validate() throws {
+        guard !images.isEmpty || !data.isEmpty else { throw ValidationError("give images or folders, or --data DIR") }
+        guard (0...1).contains(blend) else { throw ValidationError("--blend must be in [0, 1]") }
+        guard maxCellsPerImage > 0, threads > 0 else { throw ValidationError("--max-cells-per-image and --threads must be positive") }
+    }
+
+    func run() throws {
+        Parallel.setThreads(threads)
+        let input = try BundledModel.resolve(weights)
+        let output = URL(fileURLWithPath: out)
+        guard input.standardizedFileURL.resolvingSymlinksInPath() != output.standardizedFileURL.resolvingSymlinksInPath() else {
+            throw ValidationError("--out must be a new file: keep the original weights to compare against")
+        }
+        let model = try ModelFile.load(input)
+        var paths = try ImagePaths.expand(images)
+        for directory in data {
+            let dataset = try Dataset.load(directory: directory)
+            paths += (split.datasetSplit.map { dataset.records(in: $0) } ?? dataset.records).map(\.imagePath)
+        }
+        var collector = CandidateCropCollector()
+        collector.localizer = FieldLocalizer(for: model)
+        collector.maxCropsPerImage = maxCellsPerImage
+        let collection = collector.collect(paths, threads: threads)
+        for failure in collection.failures { FileHandle.standardError.write(Data("skipped \(failure)\n".utf8)) }
+        guard collection.crops.count >= 2 else {
+            throw ValidationError("found \(collection.crops.count) cells in \(paths.count) images; adaptation needs at least 2")
+        }
+        var adaptation = BatchNormAdaptation()
+        adaptation.blend = blend
+        adaptation.seed = seed
+        let summary = try adaptation.adapt(model.network, crops: collection.crops)
+        let record = AdaptationRecord(summary: summary, images: collection.images, imagesWithoutCells: collection.imagesWithoutCandidate,
+                                      failedImages: collection.failures.count, maxCellsPerImage: maxCellsPerImage, seed: seed,
+                                      from: model.sha256 ?? "")
+        var metadata = model.metadata
+        metadata["adaptation"] = String(decoding: try JSONEncoder.sorted.encode(record), as: UTF8.self)
+        metadata["adaptation_command"] = (["leuko"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        try model.save(metadata: metadata, to: output)
+        print(String(decoding: try JSONEncoder.sorted.encode(record), as: UTF8.self))
+    }
+}
+
+/// What `leuko adapt` did, as stored in the adapted weights' `adaptation` metadata and printed.
+struct AdaptationRecord: Codable {
+    let summary: BatchNormAdaptation.Summary
+    let images: Int
+    let imagesWithoutCells: Int
+    let failedImages: Int
+    let maxCellsPerImage: Int
+    let seed: UInt64
+    /// SHA-256 of the weights that were adapted.
+    let from: String
+
+    enum CodingKeys: String, CodingKey {
+        case summary = "batch_norm", images, imagesWithoutCells = "images_without_cells", failedImages = "failed_images"
+        case maxCellsPerImage = "max_cells_per_image", seed, from = "adapted_from_sha256"
+    }
+}
