@@ -16,7 +16,8 @@ struct AdaptCommand: ParsableCommand {
             images or folders of images from that lab (a few hundred fields or single-cell \
             images; every candidate cell is used, at most --max-cells-per-image per image), or \
             dataset folders with --data. Only the batch-norm running statistics change; the \
-            metadata gains `adaptation` (what was used) and `adaptation_command`. The \
+            metadata gains `adaptation` (what was used) and `adaptation_command`, and the \
+            version (which reports name) gains `+adapted`. The \
             probability calibration is the original weights' one. Check the adapted weights \
             with `leuko eval` on labelled cells from the same lab before using them: on images \
             like the training data, adaptation can lose accuracy (see the model card).
@@ -70,6 +71,9 @@ struct AdaptCommand: ParsableCommand {
         var metadata = model.metadata
         metadata["adaptation"] = String(decoding: try JSONEncoder.sorted.encode(record), as: UTF8.self)
         metadata["adaptation_command"] = (["leuko"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        // Reports name the model by version and weights digest: say that these were adapted.
+        let version = model.metadata["version"] ?? "unversioned"
+        metadata["version"] = version.hasSuffix("+adapted") ? version : version + "+adapted"
         try model.save(metadata: metadata, to: output)
         print(String(decoding: try JSONEncoder.sorted.encode(record), as: UTF8.self))
     }

@@ -57,6 +57,7 @@ import TestSupport
         #expect(adapted.metadata["adaptation"]?.contains("\"adapted_from_sha256\":\"\(original.sha256!)\"") == true)
         #expect(adapted.metadata["adaptation_command"]?.hasPrefix("leuko adapt") == true)
         #expect(adapted.temperature == 1.3)
+        #expect(adapted.metadata["version"] == "unversioned+adapted")
         func values(_ tensors: [(String, Tensor)]) -> [[Float]] {
             tensors.map { Array(UnsafeBufferPointer(start: $0.1.data, count: $0.1.count)) }
         }
