@@ -14,7 +14,8 @@ struct AdaptCommand: ParsableCommand {
         discussion: """
             For a scanner or stain the weights were not trained on. No labels are needed: give \
             images or folders of images from that lab (a few hundred fields or single-cell \
-            images; every candidate cell is used, at most --max-cells-per-image per image), or \
+            images; every candidate cell is used, at most --max-cells-per-image per image and \
+            --max-cells in all), or \
             dataset folders with --data. Only the batch-norm running statistics change; the \
             metadata gains `adaptation` (what was used) and `adaptation_command`, and the \
             version (which reports name) gains `+adapted`. The \
@@ -31,13 +32,17 @@ struct AdaptCommand: ParsableCommand {
     @Option(help: "Output weights file (must differ from the input).") var out: String
     @Option(help: "Share of the new statistics in the result, 0 to 1 (1: all new).") var blend = 1.0
     @Option(help: "At most this many cells per image (those nearest its centre).") var maxCellsPerImage = 64
-    @Option(help: "Seed of the order in which cells are batched.") var seed: UInt64 = 1
+    @Option(help: "At most this many cells in all (images are read in a seeded random order until then; 256 KB each).")
+    var maxCells = CandidateCropCollector().maxCrops
+    @Option(help: "Seed of the order in which images are read and cells batched.") var seed: UInt64 = 1
     @Option(help: "Threads.") var threads = 2
 
     func validate() throws {
         guard !images.isEmpty || !data.isEmpty else { throw ValidationError("give images or folders, or --data DIR") }
         guard (0...1).contains(blend) else { throw ValidationError("--blend must be in [0, 1]") }
-        guard maxCellsPerImage > 0, threads > 0 else { throw ValidationError("--max-cells-per-image and --threads must be positive") }
+        guard maxCellsPerImage > 0, maxCells >= 2, threads > 0 else {
+            throw ValidationError("--max-cells-per-image and --threads must be positive, --max-cells at least 2")
+        }
     }
 
     func run() throws {
@@ -56,6 +61,8 @@ struct AdaptCommand: ParsableCommand {
         var collector = CandidateCropCollector()
         collector.localizer = FieldLocalizer(for: model)
         collector.maxCropsPerImage = maxCellsPerImage
+        collector.maxCrops = maxCells
+        collector.seed = seed
         let collection = collector.collect(paths, threads: threads)
         for failure in collection.failures { FileHandle.standardError.write(Data("skipped \(failure)\n".utf8)) }
         guard collection.crops.count >= 2 else {
@@ -65,9 +72,10 @@ struct AdaptCommand: ParsableCommand {
         adaptation.blend = blend
         adaptation.seed = seed
         let summary = try adaptation.adapt(model.network, crops: collection.crops)
-        let record = AdaptationRecord(summary: summary, images: collection.images, imagesWithoutCells: collection.imagesWithoutCandidate,
-                                      failedImages: collection.failures.count, maxCellsPerImage: maxCellsPerImage, seed: seed,
-                                      from: model.sha256 ?? "")
+        let record = AdaptationRecord(summary: summary, imagesGiven: paths.count, imagesRead: collection.imagesRead,
+                                      images: collection.images, imagesWithoutCells: collection.imagesWithoutCandidate,
+                                      failedImages: collection.failures.count, maxCellsPerImage: maxCellsPerImage,
+                                      maxCells: maxCells, seed: seed, from: model.sha256 ?? "")
         var metadata = model.metadata
         metadata["adaptation"] = String(decoding: try JSONEncoder.sorted.encode(record), as: UTF8.self)
         metadata["adaptation_command"] = (["leuko"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
@@ -82,16 +90,21 @@ struct AdaptCommand: ParsableCommand {
 /// What `leuko adapt` did, as stored in the adapted weights' `adaptation` metadata and printed.
 struct AdaptationRecord: Codable {
     let summary: BatchNormAdaptation.Summary
+    let imagesGiven: Int
+    let imagesRead: Int
+    /// Images that gave at least one cell.
     let images: Int
     let imagesWithoutCells: Int
     let failedImages: Int
     let maxCellsPerImage: Int
+    let maxCells: Int
     let seed: UInt64
     /// SHA-256 of the weights that were adapted.
     let from: String
 
     enum CodingKeys: String, CodingKey {
-        case summary = "batch_norm", images, imagesWithoutCells = "images_without_cells", failedImages = "failed_images"
-        case maxCellsPerImage = "max_cells_per_image", seed, from = "adapted_from_sha256"
+        case summary = "batch_norm", imagesGiven = "images_given", imagesRead = "images_read", images
+        case imagesWithoutCells = "images_without_cells", failedImages = "failed_images"
+        case maxCellsPerImage = "max_cells_per_image", maxCells = "max_cells", seed, from = "adapted_from_sha256"
     }
 }

@@ -32,9 +32,14 @@ import TestSupport
         #expect(collection.crops.count == 6, "one crop per WBC: \(collection.crops.count)")
         #expect(collection.crops.allSatisfy { $0.count == 4 * 128 * 128 })
         #expect(collection.failures.count == 1 && collection.failures[0].contains("broken.png"))
+        #expect(collection.imagesRead == 4)
         var capped = CandidateCropCollector()
         capped.maxCropsPerImage = 1
         #expect(capped.collect(paths, threads: 1).crops.count == 3)
+        var few = CandidateCropCollector()
+        few.maxCrops = 4
+        let some = few.collect(paths, threads: 2)
+        #expect(some.crops.count == 4, "stops at the total cap")
     }
 
     @Test(.enabled(if: AnalyzeCommandTests.binary != nil, "needs .build/debug/leuko (built by `swift build` / `swift test`)"))
@@ -51,6 +56,7 @@ import TestSupport
         #expect(r.error.contains("skipped") && r.error.contains("broken.png"), "\(r.error)")
         let printed = try JSONSerialization.jsonObject(with: Data(r.output.utf8)) as? [String: Any]
         #expect(printed?["images"] as? Int == 3 && printed?["failed_images"] as? Int == 1)
+        #expect(printed?["images_given"] as? Int == 4 && printed?["images_read"] as? Int == 4, "the text file is not an image")
         #expect((printed?["batch_norm"] as? [String: Any])?["crops"] as? Int == 6)
 
         let original = try ModelFile.load(URL(fileURLWithPath: input)), adapted = try ModelFile.load(URL(fileURLWithPath: output))
