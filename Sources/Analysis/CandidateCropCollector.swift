@@ -43,10 +43,7 @@ package struct CandidateCropCollector: Sendable {
         let image = try RGBRaster(image: ImageReader.read(path, limits: limits))
         let result = try localizer.run(image)
         let (cx, cy) = (Double(image.width) / 2, Double(image.height) / 2)
-        let nearestFirst = result.candidates.sorted {
-            ($0.centerX - cx) * ($0.centerX - cx) + ($0.centerY - cy) * ($0.centerY - cy)
-                < ($1.centerX - cx) * ($1.centerX - cx) + ($1.centerY - cy) * ($1.centerY - cy)
-        }
+        let nearestFirst = result.candidates.sorted { squaredDistance($0, cx, cy) < squaredDistance($1, cx, cy) }
         return nearestFirst.prefix(maxCropsPerImage).map { CropSampler.crop(result, geometry: CropGeometry(candidate: $0)).data }
     }
 

@@ -100,7 +100,7 @@ package struct TrainingSampleBuilder: Sendable {
         let boxes = record.wbcBoxes
         if boxes.isEmpty {
             let (cx, cy) = (Double(image.width) / 2, Double(image.height) / 2)
-            if let nearest = result.candidates.min(by: { distance($0, cx, cy) < distance($1, cx, cy) }) {
+            if let nearest = result.candidates.min(by: { squaredDistance($0, cx, cy) < squaredDistance($1, cx, cy) }) {
                 geometries.append(CropGeometry(candidate: nearest))
                 matched.append(result.candidates.firstIndex(of: nearest))
             } else if let mask {
@@ -114,7 +114,7 @@ package struct TrainingSampleBuilder: Sendable {
             for box in boxes {
                 let (cx, cy) = ((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
                 let inside = result.candidates.filter { $0.centerX >= box.x0 && $0.centerX <= box.x1 && $0.centerY >= box.y0 && $0.centerY <= box.y1 }
-                if let best = inside.indices.min(by: { distance(inside[$0], cx, cy) < distance(inside[$1], cx, cy) }) {
+                if let best = inside.indices.min(by: { squaredDistance(inside[$0], cx, cy) < squaredDistance(inside[$1], cx, cy) }) {
                     geometries.append(CropGeometry(candidate: inside[best]))
                     matched.append(result.candidates.firstIndex(of: inside[best]))
                 } else {
@@ -169,6 +169,7 @@ package struct TrainingSampleBuilder: Sendable {
     }
 }
 
-private func distance(_ c: CellCandidate, _ x: Double, _ y: Double) -> Double {
+/// The squared distance from candidate `c`'s centre to (x, y).
+func squaredDistance(_ c: CellCandidate, _ x: Double, _ y: Double) -> Double {
     (c.centerX - x) * (c.centerX - x) + (c.centerY - y) * (c.centerY - y)
 }

@@ -13,12 +13,11 @@ struct AdaptCommand: ParsableCommand {
         abstract: "Adapt weights to a lab's own unlabelled images (batch-norm statistics re-estimated on their cells); write new weights.",
         discussion: """
             For a scanner or stain the weights were not trained on. No labels are needed: give \
-            images or folders of images from that lab (a few hundred fields or single-cell \
+            images or folders of images from that lab (a hundred or more fields or single-cell \
             images; every candidate cell is used, at most --max-cells-per-image per image and \
-            --max-cells in all), or \
-            dataset folders with --data. Only the batch-norm running statistics change; the \
-            metadata gains `adaptation` (what was used) and `adaptation_command`, and the \
-            version (which reports name) gains `+adapted`. The \
+            --max-cells in all), or dataset folders with --data. Only the batch-norm running \
+            statistics change; the metadata gains `adaptation` (what was used) and \
+            `adaptation_command`, and the version (which reports name) gains `+adapted`. The \
             probability calibration is the original weights' one. Check the adapted weights \
             with `leuko eval` on labelled cells from the same lab before using them: on images \
             like the training data, adaptation can lose accuracy (see the model card).
