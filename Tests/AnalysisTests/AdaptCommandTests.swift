@@ -40,6 +40,11 @@ import TestSupport
         few.maxCrops = 4
         let some = few.collect(paths, threads: 2)
         #expect(some.crops.count == 4, "stops at the total cap")
+        var strict = CandidateCropCollector()
+        strict.limits = ImageLimits(maxPixels: 100 * 100)
+        let refused = strict.collect(paths, threads: 1)
+        #expect(refused.crops.isEmpty && refused.failures.count == 4)
+        #expect(refused.failures.filter { $0.contains("decode limit") }.count == 3, "\(refused.failures)")
     }
 
     @Test(.enabled(if: AnalyzeCommandTests.binary != nil, "needs .build/debug/leuko (built by `swift build` / `swift test`)"))
