@@ -13,7 +13,7 @@ struct AdaptCommand: ParsableCommand {
         abstract: "Adapt weights to a lab's own unlabelled images (batch-norm statistics re-estimated on their cells); write new weights.",
         discussion: """
             For a scanner or stain the weights were not trained on. No labels are needed: give \
-            images or folders of images from that lab (a hundred or more fields or single-cell \
+            images or folders of images from that lab (tens to hundreds of fields or single-cell \
             images; every candidate cell is used, at most --max-cells-per-image per image and \
             --max-cells in all), or dataset folders with --data. Only the batch-norm running \
             statistics change; the metadata gains `adaptation` (what was used) and \
