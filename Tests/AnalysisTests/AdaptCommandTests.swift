@@ -55,14 +55,18 @@ import TestSupport
         let input = folder.path + "/tiny.safetensors", output = folder.path + "/adapted.safetensors"
         try ModelFile.save(tiny.network, temperature: 1.3, extra: ["model": "tiny-test"], to: URL(fileURLWithPath: input))
 
+        // Folders are searched recursively; hidden files are not images to adapt on.
+        try FileManager.default.createDirectory(atPath: folder.path + "/fields/more", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: folder.path + "/fields/0.png", toPath: folder.path + "/fields/more/3.png")
+        try FileManager.default.copyItem(atPath: folder.path + "/fields/0.png", toPath: folder.path + "/fields/.hidden.png")
         let r = try AnalyzeCommandTests.runLeuko(["adapt", folder.path + "/fields", "--weights", input, "--out", output,
                                                   "--threads", "1"])
         #expect(r.status == 0, "\(r.error)")
         #expect(r.error.contains("skipped") && r.error.contains("broken.png"), "\(r.error)")
         let printed = try JSONSerialization.jsonObject(with: Data(r.output.utf8)) as? [String: Any]
-        #expect(printed?["images"] as? Int == 3 && printed?["failed_images"] as? Int == 1)
-        #expect(printed?["images_given"] as? Int == 4 && printed?["images_read"] as? Int == 4, "the text file is not an image")
-        #expect((printed?["batch_norm"] as? [String: Any])?["crops"] as? Int == 6)
+        #expect(printed?["images"] as? Int == 4 && printed?["failed_images"] as? Int == 1)
+        #expect(printed?["images_given"] as? Int == 5 && printed?["images_read"] as? Int == 5, "neither the text nor the hidden file")
+        #expect((printed?["batch_norm"] as? [String: Any])?["crops"] as? Int == 8)
 
         let original = try ModelFile.load(URL(fileURLWithPath: input)), adapted = try ModelFile.load(URL(fileURLWithPath: output))
         #expect(adapted.metadata["adaptation"]?.contains("\"adapted_from_sha256\":\"\(original.sha256!)\"") == true)
@@ -78,6 +82,8 @@ import TestSupport
 
         let same = try AnalyzeCommandTests.runLeuko(["adapt", folder.path + "/fields", "--weights", input, "--out", input])
         #expect(same.status != 0 && same.error.contains("new file"), "\(same.error)")
+        let missing = try AnalyzeCommandTests.runLeuko(["adapt", folder.path + "/nowhere", "--weights", input, "--out", output + "3"])
+        #expect(missing.status != 0 && missing.error.contains("no such file or folder"), "\(missing.error)")
         let empty = try ScratchFolder(prefix: "adapt-empty")
         defer { empty.remove() }
         let none = try AnalyzeCommandTests.runLeuko(["adapt", empty.path, "--weights", input, "--out", output + "2"])
