@@ -41,6 +41,8 @@ struct TrainCommand: ParsableCommand {
     var initWeights: String?
     @Flag(help: "Ablation: no saliency-prior input channel.") var noPrior = false
     @Flag(help: "Ablation: no learned saliency gate.") var noGate = false
+    @Flag(help: "Instance-normalise the stem's and stage 1's outputs (IBN-Net-b), for labs not trained on.")
+    var instanceNorm = false
     @Flag(help: "Ablation: no cross-layer fusion (deepest features only).") var noFusion = false
     @Flag(help: "Ablation: no saliency-alignment loss.") var noAlignment = false
     @Flag(help: "Ablation: classification head only.") var classifyOnly = false
@@ -109,6 +111,7 @@ struct TrainCommand: ParsableCommand {
         options.augment = !noAugment
         options.network.inputChannels = noPrior ? 3 : 4
         options.network.useGate = !noGate
+        if instanceNorm { options.network.instanceNorm = true }
         options.network.useFusion = !noFusion
         options.network.classify = !segmentOnly
         options.network.segment = !classifyOnly

@@ -80,6 +80,54 @@ func syntheticBatch(_ configuration: NetworkConfiguration, n: Int, seed: UInt64)
         #expect(report.passed, "\(report)")
     }
 
+    /// With the shallow instance norms the gradient still matches, through them to the stem.
+    @Test func instanceNormalisedNetworkGradientMatchesFiniteDifferences() {
+        var configuration = tinyConfiguration()
+        configuration.instanceNorm = true
+        let network = SGCLDFFNetwork(configuration, seed: 3)
+        let batch = syntheticBatch(configuration, n: 2, seed: 4)
+        var settings = LossSettings()
+        settings.alignment = 0
+        let objective = TrainingObjective(settings: settings)
+        let all = Dictionary(uniqueKeysWithValues: network.namedParameters())
+        let names = ["stem.conv.weight", "stem_in.weight", "stem_in.bias", "stage1.conv_pw.weight", "stage1_in.weight",
+                     "gate.conv.weight", "seg_head.decode.conv.weight"]
+        let chosen = names.compactMap { name in all[name].map { (name, $0) } }
+        #expect(chosen.count == names.count, "missing: \(Set(names).subtracting(chosen.map(\.0)).sorted())")
+        let report = GradientCheck.check(
+            chosen.map { ($0.0, $0.1.value) },
+            options: .init(step: 1e-2, tolerance: 3e-2, maxElementsPerVariable: 6),
+            forward: { Tensor(shape: [1], values: [objective.step(network, batch).0.total]) },
+            backward: { dOutput in
+                network.zeroGrad()
+                objective.step(network, batch)
+                return chosen.map { _, p in let g = p.grad.copy(); g.scale(by: dOutput.data[0]); return g }
+            })
+        #expect(report.passed, "\(report)")
+    }
+
+    /// What the instance norms are for: a crop's stage-1 features no longer depend on a
+    /// per-channel gain and offset of the stem's output (a stain or exposure shift, to first
+    /// order), while the plain network's do.
+    @Test func instanceNormRemovesAPerChannelGainAndOffsetOfTheStemOutput() {
+        var configuration = tinyConfiguration()
+        configuration.instanceNorm = true
+        let network = SGCLDFFNetwork(configuration, seed: 3)
+        network.isTraining = false
+        let batch = syntheticBatch(configuration, n: 1, seed: 4)
+        let stemOut = network.stem.forward(batch.input)
+        let shifted = stemOut.copy()
+        let (_, c, h, w) = shifted.nchw
+        for channel in 0..<c {
+            for k in 0..<(h * w) { shifted.data[channel * h * w + k] = 1.7 * shifted.data[channel * h * w + k] + 0.3 * Float(channel % 3) }
+        }
+        let normalisedA = network.stemInstanceNorm!.forward(stemOut), normalisedB = network.stemInstanceNorm!.forward(shifted)
+        let differenceAfter = zip(normalisedA.values, normalisedB.values).map { abs($0 - $1) }.max()!
+        let differenceBefore = zip(stemOut.values, shifted.values).map { abs($0 - $1) }.max()!
+        #expect(differenceBefore > 0.1)
+        #expect(differenceAfter < 1e-3, "instance-normalised outputs differ by \(differenceAfter)")
+    }
+
     @Test func alignmentTermGradientReachesHeadAndFusion() {
         let network = SGCLDFFNetwork(tinyConfiguration(), seed: 3)
         let batch = syntheticBatch(tinyConfiguration(), n: 2, seed: 4)

@@ -24,8 +24,15 @@ package struct NetworkConfiguration: Codable, Sendable, Equatable {
     package var useFusion = true
     package var classify = true
     package var segment = true
+    /// Instance-normalise the stem's and stage 1's outputs (IBN-Net-b style: each crop's
+    /// per-channel mean and variance removed in the shallow layers, where a stain or scanner
+    /// shows most). Optional so that weights saved before it existed still decode (nil = off).
+    package var instanceNorm: Bool?
 
     package init() {}
+
+    /// Whether the shallow layers are instance-normalised (`instanceNorm`, off when absent).
+    package var usesInstanceNorm: Bool { instanceNorm ?? false }
 
     /// A small valid configuration for tests and examples: the default crop size, window,
     /// inputs and classes, with narrow widths (stem 8, stages 8/8/16/32, 2 attention heads,

@@ -9,12 +9,18 @@ import Tensor
 /// merge + 2 Swin blocks, shifted second, C3 at 1/16) -> stage 4 (patch merge + 2 Swin blocks,
 /// C4 at 1/32) -> cross-layer fusion F at 1/4 -> segmentation head (with the stem skip, full
 /// resolution) and classification head (pools of F and C4). `forward` keeps what `backward`
-/// needs; `backward` takes the losses' gradients for whichever outputs were used.
+/// needs; `backward` takes the losses' gradients for whichever outputs were used. With
+/// `instanceNorm` the stem's and stage 1's outputs are instance-normalised (`stem_in`,
+/// `stage1_in`: group norms with one channel per group).
 package final class SGCLDFFNetwork: Module {
     package var isTraining = true
     package let configuration: NetworkConfiguration
     package let stem: ConvNormActivation
+    /// Instance norm of the stem's output (`instanceNorm` configurations only).
+    package let stemInstanceNorm: GroupNorm?
     package let stage1: MBConv
+    /// Instance norm of stage 1's output, before the gate (`instanceNorm` configurations only).
+    package let stage1InstanceNorm: GroupNorm?
     package let gate: SaliencyGate?
     package let stage2: Sequential
     package let stage3: Sequential
@@ -31,6 +37,8 @@ package final class SGCLDFFNetwork: Module {
         precondition(w3 == 2 * w2 && w4 == 2 * w3, "patch merging doubles the width: C3 = 2 C2, C4 = 2 C3")
         stem = ConvNormActivation(c.inputChannels, c.stemWidth, kernel: 3, stride: 2, rng: &rng)
         stage1 = MBConv(c.stemWidth, w1, expandRatio: 4, stride: 2, rng: &rng)
+        stemInstanceNorm = c.usesInstanceNorm ? GroupNorm(groups: c.stemWidth, channels: c.stemWidth) : nil
+        stage1InstanceNorm = c.usesInstanceNorm ? GroupNorm(groups: w1, channels: w1) : nil
         gate = c.useGate ? SaliencyGate(channels: w1, rng: &rng) : nil
         stage2 = Sequential([MBConv(w1, w2, expandRatio: 4, stride: 2, rng: &rng),
                              MBConv(w2, w2, expandRatio: 4, stride: 1, rng: &rng)])
@@ -54,7 +62,10 @@ package final class SGCLDFFNetwork: Module {
     }
 
     package var children: [(String, any Module)] {
-        var list: [(String, any Module)] = [("stem", stem), ("stage1", stage1)]
+        var list: [(String, any Module)] = [("stem", stem)]
+        if let stemInstanceNorm { list.append(("stem_in", stemInstanceNorm)) }
+        list.append(("stage1", stage1))
+        if let stage1InstanceNorm { list.append(("stage1_in", stage1InstanceNorm)) }
         if let gate { list.append(("gate", gate)) }
         list += [("stage2", stage2), ("stage3", stage3), ("stage4", stage4), ("fusion", fusion)]
         if let segmentationHead { list.append(("seg_head", segmentationHead)) }
@@ -78,8 +89,10 @@ package final class SGCLDFFNetwork: Module {
         let c = configuration
         precondition(input.shape == [input.shape[0], c.inputChannels, c.cropSize, c.cropSize],
                      "SG-CLDFF expects [N, \(c.inputChannels), \(c.cropSize), \(c.cropSize)], got \(input.shape)")
-        let s = stem.forward(input)
-        let raw1 = stage1.forward(s)
+        var s = stem.forward(input)
+        if let stemInstanceNorm { s = stemInstanceNorm.forward(s) }
+        var raw1 = stage1.forward(s)
+        if let stage1InstanceNorm { raw1 = stage1InstanceNorm.forward(raw1) }
         let c1 = gate?.forward(raw1) ?? raw1
         let c2 = stage2.forward(c1)
         let c3 = stage3.forward(c2)
@@ -119,8 +132,8 @@ package final class SGCLDFFNetwork: Module {
             if dRaw1 == nil, dGateLogits != nil { dRaw1 = Tensor(zeros: gate.logits!.shape.replacing(channels: configuration.stageWidths[0])) }
             if let d = dRaw1 { dRaw1 = gate.backward(d, dLogits: dGateLogits) }
         }
-        if let d = dRaw1 { dStem = accumulate(dStem, stage1.backward(d)) }
-        if let d = dStem { _ = stem.backward(d) }
+        if let d = dRaw1 { dStem = accumulate(dStem, stage1.backward(stage1InstanceNorm?.backward(d) ?? d)) }
+        if let d = dStem { _ = stem.backward(stemInstanceNorm?.backward(d) ?? d) }
     }
 
     private func accumulate(_ total: Tensor?, _ part: Tensor?) -> Tensor? {
