@@ -36,6 +36,62 @@ import CellModel
         }
     }
 
+    /// With probabilities the map is Grad-CAM of the log-probability: channel weights are the
+    /// spatial mean of d(log p_k)/dF, by a real backward pass of `onehot(k) - p` through the head.
+    @Test func logProbabilityTargetMatchesBackpropagatedGradCAM() {
+        let configuration = tinyConfiguration()
+        let network = SGCLDFFNetwork(configuration, seed: 12)
+        network.setTraining(false)
+        let crops = syntheticSamples(configuration, count: 2, seed: 13).map(\.crop)
+        let input = Tensor(zeros: [2, 4, configuration.cropSize, configuration.cropSize])
+        for (i, crop) in crops.enumerated() { for j in 0..<crop.count { input.data[i * crop.count + j] = crop[j] } }
+        let outputs = network.forward(input)
+        let head = network.classificationHead!
+        let classCount = configuration.classCount
+        let k = [1, 3]
+        var probabilities: [[Float]] = []
+        let dLogits = Tensor(zeros: outputs.classLogits!.shape)
+        for i in 0..<2 {
+            let logits = (0..<classCount).map { outputs.classLogits!.data[i * classCount + $0] }
+            let p = TemperatureScaling.probabilities(logits: logits, temperature: 1)
+            probabilities.append(p)
+            for j in 0..<classCount { dLogits.data[i * classCount + j] = (j == k[i] ? 1 : 0) - p[j] }
+        }
+        let (dF, _) = head.backward(dLogits)
+        let (_, c, h, w) = outputs.fused.nchw
+        let maps = GradCAM.maps(fused: outputs.fused, weights: head.fusedWeights(), classes: k,
+                                probabilities: probabilities, cropSize: h)
+        for i in 0..<2 {
+            var reference = [Float](repeating: 0, count: h * w)
+            for channel in 0..<c {
+                var alpha: Float = 0
+                for p in 0..<(h * w) { alpha += dF.data[(i * c + channel) * h * w + p] }
+                for p in 0..<(h * w) { reference[p] += alpha * outputs.fused.data[(i * c + channel) * h * w + p] }
+            }
+            reference = reference.map { max($0, 0) }
+            let top = reference.max()!
+            #expect(top > 0)
+            for p in 0..<(h * w) { #expect(abs(maps[i][p] - reference[p] / top) < 1e-3) }
+        }
+    }
+
+    /// Where the logit's map is empty (the class's fused evidence is negative everywhere, yet
+    /// it beats a class whose is more negative), the log-probability's map shows that evidence;
+    /// a probability that rounds to 1 keeps the direction.
+    @Test func logProbabilityMapIsNotEmptyWhereTheLogitsIs() {
+        let fused = Tensor(shape: [1, 2, 1, 2], values: [1, 0, 0, 1])  // channel 0 on pixel 0, channel 1 on pixel 1
+        let weights = Tensor(shape: [2, 2], values: [-1, -3, -2, -1])   // class 0: [-1, -3], class 1: [-2, -1]
+        let logitMap = GradCAM.maps(fused: fused, weights: weights, classes: [0], cropSize: 2)[0]
+        #expect(logitMap.allSatisfy { $0 == 0 })
+        for p: [Float] in [[0.7, 0.3], [1, 1e-30]] {
+            let map = GradCAM.maps(fused: fused, weights: weights, classes: [0], probabilities: [p], cropSize: 2)[0]
+            // alpha = W0 - W1 = [1, -2]: positive on pixel 0 (left column) only.
+            #expect(map[0] == 1 && map[2] == 1 && map[1] < 1 && map[3] < 1, "\(map)")
+        }
+        let certain = GradCAM.maps(fused: fused, weights: weights, classes: [0], probabilities: [[1, 0]], cropSize: 2)[0]
+        #expect(certain == logitMap)
+    }
+
     @Test func consistencyIsTheShareOfMassInsideTheCell() {
         #expect(GradCAM.consistency(map: [1, 1, 2, 0], segmentation: [0, 1, 2, 2]) == 0.75)
         #expect(GradCAM.consistency(map: [0, 0], segmentation: [1, 1]) == 0)

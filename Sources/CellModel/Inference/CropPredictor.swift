@@ -68,7 +68,8 @@ package struct CropPredictor {
             }
             if let head = network.classificationHead, outputs.segmentationLogits != nil {
                 let maps = GradCAM.maps(fused: outputs.fused, weights: head.fusedWeights(),
-                                        classes: chunkResults.map(\.predictedClass), cropSize: s)
+                                        classes: chunkResults.map(\.predictedClass),
+                                        probabilities: chunkResults.map(\.probabilities), cropSize: s)
                 chunkResults = zip(chunkResults, maps).map { prediction, map in
                     CropPrediction(logits: prediction.logits, probabilities: prediction.probabilities,
                                    segmentation: prediction.segmentation, gradCAM: map,
