@@ -13,13 +13,17 @@ import ImageIO
 /// restricted to those five (`restricted_to_wbc_types`). Masks: the predicted crop labels are
 /// mapped back to the original image (each image pixel inside the crop's square takes the
 /// label of the crop pixel it falls in; outside: background) and compared there: cell,
-/// nucleus and cytoplasm IoU and Dice, averaged over images. Records whose class is not one
-/// of the 8 types are counted in `skipped`.
+/// nucleus and cytoplasm IoU and Dice, averaged over images. Review flags: how well
+/// `low_confidence` and `low_consistency` mark the wrongly typed crops (`ReviewReport`).
+/// Records whose class is not one of the 8 types are counted in `skipped`.
 package struct DatasetEvaluator {
     package let predictor: CropPredictor
     /// Builds the crops; its localiser must normalise as the network was trained
     /// (`FieldLocalizer(for:)`).
     package var builder = TrainingSampleBuilder()
+    /// The review flags' thresholds (`review`): the analyzer's unless changed.
+    package var reviewThresholds = (lowConfidence: AnalyzerSettings().lowConfidence,
+                                    lowConsistency: AnalyzerSettings().lowConsistency)
     /// Also list every wrongly typed crop in the report (`misclassified`).
     package var listsMisclassified = false
 
@@ -37,6 +41,7 @@ package struct DatasetEvaluator {
         var maskImages = 0
         var failures: [String] = []
         var misclassified: [EvaluationReport.Misclassified] = []
+        var review = ReviewReport(lowConfidence: reviewThresholds.lowConfidence, lowConsistency: reviewThresholds.lowConsistency)
         for record in labelled {
             do {
                 let crops = try builder.crops(for: record)
@@ -46,6 +51,8 @@ package struct DatasetEvaluator {
                     let truth = record.label.cellClass!.index
                     confusion.add(trueClass: truth, predicted: prediction.predictedClass)
                     calibration.add(confidence: Double(prediction.confidence), isCorrect: prediction.predictedClass == truth)
+                    review.add(confidence: Double(prediction.confidence), consistency: prediction.consistency.map(Double.init),
+                               correct: prediction.predictedClass == truth)
                     if prediction.predictedClass != truth {
                         misclassified.append(.init(image: record.image, crop: number + 1, truth: classes[truth].rawValue,
                                                    predicted: classes[prediction.predictedClass].rawValue,
@@ -78,6 +85,7 @@ package struct DatasetEvaluator {
             report.cytoplasmIoU = overlaps[.cytoplasm]!.iou / n
         }
         report.failures = failures
+        if review.either.typed > 0 { report.review = review }
         if listsMisclassified { report.misclassified = misclassified }
         return report
     }

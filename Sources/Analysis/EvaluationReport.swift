@@ -45,11 +45,13 @@ package struct EvaluationReport: Encodable {
     package var detection: DetectionReport?
     /// Single-cell datasets: whether the analyzer counts each image's WBC.
     package var counting: CountingReport?
+    /// How well the review flags single out wrongly typed crops (`ReviewReport`).
+    package var review: ReviewReport?
     /// Only with `--details`: every wrongly typed crop.
     package var misclassified: [Misclassified]?
 
     enum CodingKeys: String, CodingKey {
-        case dataset, images, skipped, accuracy, confusion, ece, failures, detection, counting, misclassified
+        case dataset, images, skipped, accuracy, confusion, ece, failures, detection, counting, review, misclassified
         case macroF1 = "macro_f1", perClass = "per_class", restrictedToWBCTypes = "restricted_to_wbc_types"
         case cellIoU = "cell_iou", cellDice = "cell_dice", nucleusIoU = "nucleus_iou", nucleusDice = "nucleus_dice"
         case cytoplasmIoU = "cytoplasm_iou"

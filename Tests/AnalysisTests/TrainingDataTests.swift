@@ -85,6 +85,11 @@ import ImageIO
         #expect(report.cellIoU.map { (0...1).contains($0) } == true)
         #expect(report.nucleusDice != nil && report.cytoplasmIoU != nil)
         #expect(report.misclassified == nil)   // only listed when asked for
+        // Every typed crop is tallied for the review flags, with the analyzer's thresholds.
+        let review = try #require(report.review)
+        #expect(review.either.typed == 2 && review.lowConsistency.typed == 2)
+        #expect(review.lowConfidence.threshold == AnalyzerSettings().lowConfidence)
+        #expect(review.either.wrong == Int((2 * (1 - report.accuracy)).rounded()))
     }
 
     @Test func detailsListExactlyTheOffDiagonalCrops() throws {
