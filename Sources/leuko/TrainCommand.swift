@@ -45,6 +45,8 @@ struct TrainCommand: ParsableCommand {
     var instanceNorm = false
     @Flag(help: "Ablation: no cross-layer fusion (deepest features only).") var noFusion = false
     @Flag(help: "Ablation: no saliency-alignment loss.") var noAlignment = false
+    @Flag(help: "Alignment on the evidence against the other classes, of either sign (closes the all-negative map's escape).")
+    var contrastiveAlignment = false
     @Flag(help: "Ablation: classification head only.") var classifyOnly = false
     @Flag(help: "Ablation: segmentation head only.") var segmentOnly = false
     @Flag(help: "No augmentation.") var noAugment = false
@@ -116,6 +118,7 @@ struct TrainCommand: ParsableCommand {
         options.network.classify = !segmentOnly
         options.network.segment = !classifyOnly
         if noAlignment { options.losses.alignment = 0 }
+        if contrastiveAlignment { options.losses.contrastiveAlignment = true }
         return options
     }
 

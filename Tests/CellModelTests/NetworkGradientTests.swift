@@ -165,6 +165,43 @@ func syntheticBatch(_ configuration: NetworkConfiguration, n: Int, seed: UInt64)
         #expect(report.passed, "\(report)")
     }
 
+    /// The contrastive map (evidence against the other classes' mean, either sign): the
+    /// gradient reaches every class's weights and matches central differences.
+    @Test func contrastiveCamAlignmentLossGradientMatchesFiniteDifferences() {
+        var rng = RandomSource(seed: 19)
+        let fused = GradientCheck.input([3, 4, 5, 5], rng: &rng)
+        let weights = GradientCheck.input([6, 4], rng: &rng)
+        let region = Tensor.randomUniform([3, 1, 5, 5], 0, 1, rng: &rng)
+        let loss = CAMAlignmentLoss(contrastive: true)
+        let classes = [1, 4, 2], mask = [true, false, true]
+        let report = GradientCheck.check(
+            [("fused", fused), ("weights", weights)], options: .init(step: 1e-3, tolerance: 2e-2),
+            forward: { Tensor(shape: [1], values: [loss.forward(fused: fused, weights: weights, region: region, classes: classes, mask: mask)]) },
+            backward: { d in
+                let (dF, dW) = loss.backward(scale: d.data[0])
+                return [dF, dW]
+            })
+        #expect(report.passed, "\(report)")
+        _ = loss.forward(fused: fused, weights: weights, region: region, classes: classes, mask: mask)
+        let (_, dW) = loss.backward()
+        for j in [0, 3, 5] { #expect((0..<4).contains { dW.data[j * 4 + $0] != 0 }, "class \(j) gets no gradient") }
+    }
+
+    /// The escape the contrastive map closes: a class whose map is negative everywhere has no
+    /// plain loss, but its evidence outside the cell still costs under the contrastive one.
+    @Test func anAllNegativeMapEscapesThePlainLossButNotTheContrastiveOne() {
+        // Two channels: channel 0 lies outside the cell (left column), channel 1 inside (right).
+        let fused = Tensor(shape: [1, 2, 1, 2], values: [1, 0, 0, 1])
+        let region = Tensor(shape: [1, 1, 1, 2], values: [0, 1])
+        // Class 0 is told apart from class 1 by channel 0 (outside), yet its own map is negative.
+        let weights = Tensor(shape: [2, 2], values: [-1, -2, -3, -2])
+        let plain = CAMAlignmentLoss().forward(fused: fused, weights: weights, region: region, classes: [0], mask: [true])
+        let contrastive = CAMAlignmentLoss(contrastive: true).forward(fused: fused, weights: weights, region: region,
+                                                                      classes: [0], mask: [true])
+        #expect(plain == 0)
+        #expect(contrastive > 0.9, "contrastive loss \(contrastive)")
+    }
+
     @Test func alignmentLossIsZeroInsideTheRegionAndOneOutside() {
         let fused = Tensor(shape: [1, 1, 1, 2], values: [1, 0])
         let weights = Tensor(shape: [1, 1], values: [1])

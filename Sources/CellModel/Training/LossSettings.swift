@@ -16,6 +16,10 @@ package struct LossSettings: Codable, Sendable, Equatable {
     package var gateBCE: Float = 0.2
     /// Share of class activation outside the allowed region.
     package var alignment: Float = 0.1
+    /// The alignment term's map is the evidence against the other classes' mean, of either
+    /// sign (`CAMAlignmentLoss.contrastive`). Optional so that older weights' metadata
+    /// decodes (nil = off, the plain positive map).
+    package var contrastiveAlignment: Bool?
 
     package init() {}
 }

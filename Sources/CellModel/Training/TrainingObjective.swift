@@ -59,7 +59,7 @@ package struct TrainingObjective {
             dGate = loss.backward(scale: settings.gateBCE)
         }
         if let head = network.classificationHead, settings.alignment > 0, labelled.contains(true) {
-            let loss = CAMAlignmentLoss()
+            let loss = CAMAlignmentLoss(contrastive: settings.contrastiveAlignment ?? false)
             let classes = batch.classes.map { max($0, 0) }
             losses.alignment = loss.forward(fused: outputs.fused, weights: head.fusedWeights(),
                                             region: batch.allowedRegion, classes: classes, mask: labelled)
