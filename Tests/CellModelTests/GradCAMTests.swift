@@ -7,47 +7,26 @@ import CellModel
     /// Grad-CAM computed in closed form equals the textbook definition: channel weights are
     /// the spatial mean of d(logit_k)/dF, found here by a real backward pass.
     @Test func closedFormMatchesBackpropagatedGradCAM() {
-        let configuration = tinyConfiguration()
-        let network = SGCLDFFNetwork(configuration, seed: 12)
-        network.setTraining(false)
-        let crops = syntheticSamples(configuration, count: 2, seed: 13).map(\.crop)
-        let input = Tensor(zeros: [2, 4, configuration.cropSize, configuration.cropSize])
-        for (i, crop) in crops.enumerated() { for j in 0..<crop.count { input.data[i * crop.count + j] = crop[j] } }
-        let outputs = network.forward(input)
-        let head = network.classificationHead!
+        let (head, outputs) = Self.forwardTwoSyntheticCrops()
         let k = [1, 3]
         // Backward of sum_i logit[i, k_i] through the head alone gives dL/dF.
         let dLogits = Tensor(zeros: outputs.classLogits!.shape)
-        for i in 0..<2 { dLogits.data[i * configuration.classCount + k[i]] = 1 }
+        let classCount = outputs.classLogits!.shape[1]
+        for i in 0..<2 { dLogits.data[i * classCount + k[i]] = 1 }
         let (dF, _) = head.backward(dLogits)
-        let (_, c, h, w) = outputs.fused.nchw
+        let h = outputs.fused.shape[2]
         let maps = GradCAM.maps(fused: outputs.fused, weights: head.fusedWeights(), classes: k, cropSize: h)
         for i in 0..<2 {
-            var reference = [Float](repeating: 0, count: h * w)
-            for channel in 0..<c {
-                var alpha: Float = 0
-                for p in 0..<(h * w) { alpha += dF.data[(i * c + channel) * h * w + p] }
-                alpha /= Float(h * w)
-                for p in 0..<(h * w) { reference[p] += alpha * outputs.fused.data[(i * c + channel) * h * w + p] }
-            }
-            reference = reference.map { max($0, 0) }
-            let top = reference.max()!
-            for p in 0..<(h * w) { #expect(abs(maps[i][p] - reference[p] / top) < 1e-4) }
+            let reference = Self.textbookMap(dFused: dF, fused: outputs.fused, sample: i)
+            for p in reference.indices { #expect(abs(maps[i][p] - reference[p]) < 1e-4) }
         }
     }
 
     /// With probabilities the map is Grad-CAM of the log-probability: channel weights are the
     /// spatial mean of d(log p_k)/dF, by a real backward pass of `onehot(k) - p` through the head.
     @Test func logProbabilityTargetMatchesBackpropagatedGradCAM() {
-        let configuration = tinyConfiguration()
-        let network = SGCLDFFNetwork(configuration, seed: 12)
-        network.setTraining(false)
-        let crops = syntheticSamples(configuration, count: 2, seed: 13).map(\.crop)
-        let input = Tensor(zeros: [2, 4, configuration.cropSize, configuration.cropSize])
-        for (i, crop) in crops.enumerated() { for j in 0..<crop.count { input.data[i * crop.count + j] = crop[j] } }
-        let outputs = network.forward(input)
-        let head = network.classificationHead!
-        let classCount = configuration.classCount
+        let (head, outputs) = Self.forwardTwoSyntheticCrops()
+        let classCount = outputs.classLogits!.shape[1]
         let k = [1, 3]
         var probabilities: [[Float]] = []
         let dLogits = Tensor(zeros: outputs.classLogits!.shape)
@@ -58,21 +37,41 @@ import CellModel
             for j in 0..<classCount { dLogits.data[i * classCount + j] = (j == k[i] ? 1 : 0) - p[j] }
         }
         let (dF, _) = head.backward(dLogits)
-        let (_, c, h, w) = outputs.fused.nchw
+        let h = outputs.fused.shape[2]
         let maps = GradCAM.maps(fused: outputs.fused, weights: head.fusedWeights(), classes: k,
                                 probabilities: probabilities, cropSize: h)
         for i in 0..<2 {
-            var reference = [Float](repeating: 0, count: h * w)
-            for channel in 0..<c {
-                var alpha: Float = 0
-                for p in 0..<(h * w) { alpha += dF.data[(i * c + channel) * h * w + p] }
-                for p in 0..<(h * w) { reference[p] += alpha * outputs.fused.data[(i * c + channel) * h * w + p] }
-            }
-            reference = reference.map { max($0, 0) }
-            let top = reference.max()!
-            #expect(top > 0)
-            for p in 0..<(h * w) { #expect(abs(maps[i][p] - reference[p] / top) < 1e-3) }
+            let reference = Self.textbookMap(dFused: dF, fused: outputs.fused, sample: i)
+            #expect(reference.max()! > 0)
+            for p in reference.indices { #expect(abs(maps[i][p] - reference[p]) < 1e-3) }
         }
+    }
+
+    /// An untrained tiny network's head and outputs on two synthetic crops (inference mode).
+    private static func forwardTwoSyntheticCrops() -> (ClassificationHead, SGCLDFFNetwork.Outputs) {
+        let configuration = tinyConfiguration()
+        let network = SGCLDFFNetwork(configuration, seed: 12)
+        network.setTraining(false)
+        let crops = syntheticSamples(configuration, count: 2, seed: 13).map(\.crop)
+        let input = Tensor(zeros: [2, 4, configuration.cropSize, configuration.cropSize])
+        for (i, crop) in crops.enumerated() { for j in 0..<crop.count { input.data[i * crop.count + j] = crop[j] } }
+        return (network.classificationHead!, network.forward(input))
+    }
+
+    /// Grad-CAM by its definition from a backpropagated dL/dF: channel weights are the
+    /// gradient's spatial sum, the map their sum over F's channels, its positive part scaled
+    /// to a maximum of 1 (all zero if it has none).
+    private static func textbookMap(dFused dF: Tensor, fused: Tensor, sample i: Int) -> [Float] {
+        let (_, c, h, w) = fused.nchw
+        var map = [Float](repeating: 0, count: h * w)
+        for channel in 0..<c {
+            var alpha: Float = 0
+            for p in 0..<(h * w) { alpha += dF.data[(i * c + channel) * h * w + p] }
+            for p in 0..<(h * w) { map[p] += alpha * fused.data[(i * c + channel) * h * w + p] }
+        }
+        map = map.map { max($0, 0) }
+        let top = map.max()!
+        return top > 0 ? map.map { $0 / top } : map
     }
 
     /// Where the logit's map is empty (the class's fused evidence is negative everywhere, yet

@@ -57,26 +57,7 @@ func syntheticBatch(_ configuration: NetworkConfiguration, n: Int, seed: UInt64)
         (["stage3.1.attn.qkv.weight", "stage3.2.attn.relative_position_bias_table", "stage4.2.attn.proj.weight"], Float(1e-1)),
     ])
     func wholeObjectiveGradientMatchesFiniteDifferences(names: [String], step: Float) {
-        let network = SGCLDFFNetwork(tinyConfiguration(), seed: 3)
-        let batch = syntheticBatch(tinyConfiguration(), n: 2, seed: 4)
-        var settings = LossSettings()
-        settings.alignment = 0
-        let objective = TrainingObjective(settings: settings)
-        let all = Dictionary(uniqueKeysWithValues: network.namedParameters())
-        let chosen = names.compactMap { name in all[name].map { (name, $0) } }
-        #expect(chosen.count == names.count, "missing: \(Set(names).subtracting(chosen.map(\.0)).sorted())")
-        let report = GradientCheck.check(
-            chosen.map { ($0.0, $0.1.value) },
-            options: .init(step: step, tolerance: 3e-2, maxElementsPerVariable: 6),
-            forward: {
-                let (losses, _) = objective.step(network, batch)
-                return Tensor(shape: [1], values: [losses.total])
-            },
-            backward: { dOutput in
-                network.zeroGrad()
-                objective.step(network, batch)
-                return chosen.map { _, p in let g = p.grad.copy(); g.scale(by: dOutput.data[0]); return g }
-            })
+        let report = objectiveGradientReport(tinyConfiguration(), names: names, step: step)
         #expect(report.passed, "\(report)")
     }
 
@@ -84,31 +65,37 @@ func syntheticBatch(_ configuration: NetworkConfiguration, n: Int, seed: UInt64)
     @Test func instanceNormalisedNetworkGradientMatchesFiniteDifferences() {
         var configuration = tinyConfiguration()
         configuration.instanceNorm = true
+        let names = ["stem.conv.weight", "stem_in.weight", "stem_in.bias", "stage1.conv_pw.weight", "stage1_in.weight",
+                     "gate.conv.weight", "seg_head.decode.conv.weight"]
+        let report = objectiveGradientReport(configuration, names: names, step: 1e-2)
+        #expect(report.passed, "\(report)")
+    }
+
+    /// Central differences of the total loss (alignment off) against the backward pass, for
+    /// the named parameters of a fresh network of `configuration` on a synthetic batch.
+    private func objectiveGradientReport(_ configuration: NetworkConfiguration, names: [String], step: Float) -> GradientCheck.Report {
         let network = SGCLDFFNetwork(configuration, seed: 3)
         let batch = syntheticBatch(configuration, n: 2, seed: 4)
         var settings = LossSettings()
         settings.alignment = 0
         let objective = TrainingObjective(settings: settings)
         let all = Dictionary(uniqueKeysWithValues: network.namedParameters())
-        let names = ["stem.conv.weight", "stem_in.weight", "stem_in.bias", "stage1.conv_pw.weight", "stage1_in.weight",
-                     "gate.conv.weight", "seg_head.decode.conv.weight"]
         let chosen = names.compactMap { name in all[name].map { (name, $0) } }
         #expect(chosen.count == names.count, "missing: \(Set(names).subtracting(chosen.map(\.0)).sorted())")
-        let report = GradientCheck.check(
+        return GradientCheck.check(
             chosen.map { ($0.0, $0.1.value) },
-            options: .init(step: 1e-2, tolerance: 3e-2, maxElementsPerVariable: 6),
+            options: .init(step: step, tolerance: 3e-2, maxElementsPerVariable: 6),
             forward: { Tensor(shape: [1], values: [objective.step(network, batch).0.total]) },
             backward: { dOutput in
                 network.zeroGrad()
                 objective.step(network, batch)
                 return chosen.map { _, p in let g = p.grad.copy(); g.scale(by: dOutput.data[0]); return g }
             })
-        #expect(report.passed, "\(report)")
     }
 
-    /// What the instance norms are for: a crop's stage-1 features no longer depend on a
-    /// per-channel gain and offset of the stem's output (a stain or exposure shift, to first
-    /// order), while the plain network's do.
+    /// What the instance norms are for: the stem's normalised output no longer depends on a
+    /// per-channel gain and offset of its raw output (a stain or exposure shift, to first
+    /// order), which the raw output itself does.
     @Test func instanceNormRemovesAPerChannelGainAndOffsetOfTheStemOutput() {
         var configuration = tinyConfiguration()
         configuration.instanceNorm = true
