@@ -21,9 +21,8 @@ package struct DatasetEvaluator {
     /// Builds the crops; its localiser must normalise as the network was trained
     /// (`FieldLocalizer(for:)`).
     package var builder = TrainingSampleBuilder()
-    /// The review flags' thresholds (`review`): the analyzer's unless changed.
-    package var reviewThresholds = (lowConfidence: AnalyzerSettings().lowConfidence,
-                                    lowConsistency: AnalyzerSettings().lowConsistency)
+    /// Whose `lowConfidence` and `lowConsistency` thresholds the review flags use (`review`).
+    package var reviewSettings = AnalyzerSettings()
     /// Also list every wrongly typed crop in the report (`misclassified`).
     package var listsMisclassified = false
 
@@ -41,7 +40,7 @@ package struct DatasetEvaluator {
         var maskImages = 0
         var failures: [String] = []
         var misclassified: [EvaluationReport.Misclassified] = []
-        var review = ReviewReport(lowConfidence: reviewThresholds.lowConfidence, lowConsistency: reviewThresholds.lowConsistency)
+        var review = ReviewReport(lowConfidence: reviewSettings.lowConfidence, lowConsistency: reviewSettings.lowConsistency)
         for record in labelled {
             do {
                 let crops = try builder.crops(for: record)

@@ -43,6 +43,7 @@ package struct ReviewReport: Encodable, Equatable {
     package var lowConfidence: FlagScore
     package var lowConsistency: FlagScore
     package var either = FlagScore()
+    private let confidenceThreshold: Double, consistencyThreshold: Double
     private var consistencySumCorrect = 0.0, consistencyCountCorrect = 0
     private var consistencySumWrong = 0.0, consistencyCountWrong = 0
 
@@ -56,13 +57,14 @@ package struct ReviewReport: Encodable, Equatable {
     package init(lowConfidence: Double, lowConsistency: Double) {
         self.lowConfidence = FlagScore(threshold: lowConfidence)
         self.lowConsistency = FlagScore(threshold: lowConsistency)
+        (confidenceThreshold, consistencyThreshold) = (lowConfidence, lowConsistency)
     }
 
     /// Tallies one typed crop. A crop without a consistency (no segmentation) is never
     /// flagged `low_consistency`, as in the analyzer.
     package mutating func add(confidence: Double, consistency: Double?, correct: Bool) {
-        let unsure = confidence < lowConfidence.threshold!
-        let unfocused = consistency.map { $0 < lowConsistency.threshold! } ?? false
+        let unsure = confidence < confidenceThreshold
+        let unfocused = consistency.map { $0 < consistencyThreshold } ?? false
         lowConfidence.add(flagged: unsure, correct: correct)
         lowConsistency.add(flagged: unfocused, correct: correct)
         either.add(flagged: unsure || unfocused, correct: correct)

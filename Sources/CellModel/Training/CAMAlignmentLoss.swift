@@ -34,16 +34,11 @@ package final class CAMAlignmentLoss {
     }
 
     /// The map's channel weights for class `k`: `W[k]`, or (contrastive) `W[k]` minus the
-    /// other classes' mean.
+    /// other classes' mean (Grad-CAM's log-probability weights with the others equally likely).
     private func mapWeights(_ weights: Tensor, class k: Int) -> [Float] {
-        let (classes, c) = (weights.shape[0], weights.shape[1])
-        var alpha = Array(UnsafeBufferPointer(start: weights.data + k * c, count: c))
-        guard contrastive, classes > 1 else { return alpha }
-        let share = 1 / Float(classes - 1)
-        for j in 0..<classes where j != k {
-            for channel in 0..<c { alpha[channel] -= share * weights.data[j * c + channel] }
-        }
-        return alpha
+        let classes = weights.shape[0]
+        let uniformOthers: [Float]? = contrastive ? (0..<classes).map { $0 == k ? 0 : 1 } : nil
+        return GradCAM.channelWeights(weights, target: k, probabilities: uniformOthers)
     }
 
     /// The mass of one map value: its positive part, or (contrastive) its magnitude.
