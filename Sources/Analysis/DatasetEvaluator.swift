@@ -50,8 +50,8 @@ package struct DatasetEvaluator {
                     let truth = record.label.cellClass!.index
                     confusion.add(trueClass: truth, predicted: prediction.predictedClass)
                     calibration.add(confidence: Double(prediction.confidence), isCorrect: prediction.predictedClass == truth)
-                    review.add(confidence: Double(prediction.confidence), consistency: prediction.consistency.map(Double.init),
-                               correct: prediction.predictedClass == truth)
+                    review.add(confidence: Double(prediction.confidence), margin: Double(prediction.margin),
+                               consistency: prediction.consistency.map(Double.init), correct: prediction.predictedClass == truth)
                     if prediction.predictedClass != truth {
                         misclassified.append(.init(image: record.image, crop: number + 1, truth: classes[truth].rawValue,
                                                    predicted: classes[prediction.predictedClass].rawValue,

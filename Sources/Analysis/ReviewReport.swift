@@ -7,7 +7,8 @@
 /// of the wrongly typed ones it marks (`flagged_wrong`, `errors_caught` of `wrong`). A useful
 /// flag catches many errors at a low flag rate; one that marks correct and wrong cells alike
 /// has `errors_caught` near its `flag_rate`. Also the mean consistency of right and of wrong
-/// crops.
+/// crops, and each score's `ReviewCurve` (`confidence_curve`, `margin_curve`: probability minus
+/// the runner-up's, `consistency_curve`) for choosing other thresholds.
 package struct ReviewReport: Encodable, Equatable {
     /// One flag's tally.
     package struct FlagScore: Encodable, Equatable {
@@ -46,6 +47,18 @@ package struct ReviewReport: Encodable, Equatable {
     private let confidenceThreshold: Double, consistencyThreshold: Double
     private var consistencySumCorrect = 0.0, consistencyCountCorrect = 0
     private var consistencySumWrong = 0.0, consistencyCountWrong = 0
+    private var confidences: [Double] = [], margins: [Double] = [], consistencies: [Double?] = [], corrects: [Bool] = []
+
+    package var confidenceCurve: ReviewCurve {
+        ReviewCurve(scores: zip(confidences, corrects).map { ($0, $1) }, thresholds: ReviewCurve.probabilityThresholds)
+    }
+    package var marginCurve: ReviewCurve {
+        ReviewCurve(scores: zip(margins, corrects).map { ($0, $1) }, thresholds: ReviewCurve.probabilityThresholds)
+    }
+    package var consistencyCurve: ReviewCurve {
+        ReviewCurve(scores: zip(consistencies, corrects).compactMap { c, r in c.map { ($0, r) } },
+                    thresholds: ReviewCurve.consistencyThresholds)
+    }
 
     package var meanConsistencyCorrect: Double? {
         consistencyCountCorrect > 0 ? consistencySumCorrect / Double(consistencyCountCorrect) : nil
@@ -60,9 +73,11 @@ package struct ReviewReport: Encodable, Equatable {
         (confidenceThreshold, consistencyThreshold) = (lowConfidence, lowConsistency)
     }
 
-    /// Tallies one typed crop. A crop without a consistency (no segmentation) is never
+    /// Tallies one typed crop: its calibrated probability, that minus the runner-up's
+    /// (`margin`), its consistency. A crop without a consistency (no segmentation) is never
     /// flagged `low_consistency`, as in the analyzer.
-    package mutating func add(confidence: Double, consistency: Double?, correct: Bool) {
+    package mutating func add(confidence: Double, margin: Double, consistency: Double?, correct: Bool) {
+        confidences.append(confidence); margins.append(margin); consistencies.append(consistency); corrects.append(correct)
         let unsure = confidence < confidenceThreshold
         let unfocused = consistency.map { $0 < consistencyThreshold } ?? false
         lowConfidence.add(flagged: unsure, correct: correct)
@@ -78,6 +93,7 @@ package struct ReviewReport: Encodable, Equatable {
         case either
         case lowConfidence = "low_confidence", lowConsistency = "low_consistency"
         case meanConsistencyCorrect = "mean_consistency_correct", meanConsistencyWrong = "mean_consistency_wrong"
+        case confidenceCurve = "confidence_curve", marginCurve = "margin_curve", consistencyCurve = "consistency_curve"
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -87,5 +103,8 @@ package struct ReviewReport: Encodable, Equatable {
         try c.encode(either, forKey: .either)
         try c.encodeIfPresent(meanConsistencyCorrect, forKey: .meanConsistencyCorrect)
         try c.encodeIfPresent(meanConsistencyWrong, forKey: .meanConsistencyWrong)
+        try c.encode(confidenceCurve, forKey: .confidenceCurve)
+        try c.encode(marginCurve, forKey: .marginCurve)
+        try c.encode(consistencyCurve, forKey: .consistencyCurve)
     }
 }

@@ -50,6 +50,8 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
         if settings == nil {
             chosen.threads = configuration.threadsPerWorker
             chosen.views = configuration.testTimeViews
+            chosen.lowConfidence = configuration.lowConfidence
+            chosen.lowConsistency = configuration.lowConsistency
         }
         self.settings = chosen
         self.softwareVersion = softwareVersion

@@ -10,7 +10,7 @@ extension Configuration {
         "backoff_base_s", "backoff_factor", "backoff_cap_s", "backoff_jitter", "retention_days", "max_file_mb", "max_pixels",
         "on_success", "report_group", "report_file_mode", "report_dir_mode", "database_mode",
         "shutdown_timeout_s", "status_interval_s", "log_level", "job_time_limit_s", "job_time_limit_s_per_mb",
-        "test_time_views",
+        "test_time_views", "low_confidence", "low_consistency",
     ]
 
     /// Reads and checks the configuration file at `path`.
@@ -59,6 +59,8 @@ extension Configuration {
             }
             c.testTimeViews = views
         }
+        c.lowConfidence = try r.double("low_confidence", in: 0...1) ?? c.lowConfidence
+        c.lowConsistency = try r.double("low_consistency", in: 0...1) ?? c.lowConsistency
         c.settleMilliseconds = try r.int("settle_ms", in: 0...3_600_000) ?? c.settleMilliseconds
         c.rescanIntervalSeconds = try r.int("rescan_interval_s", in: 1...86_400) ?? c.rescanIntervalSeconds
         c.ignore = try r.strings("ignore", allowEmpty: true) ?? c.ignore

@@ -1,3 +1,4 @@
+import Analysis
 import FolderWatch
 import Foundation
 import JobQueue
@@ -23,6 +24,12 @@ package struct Configuration: Sendable, Equatable {
     /// Test-time views per cell, 1, 2, 4 or 8 (`test_time_views`; see `AnalyzerSettings.views`):
     /// more views cost one network pass each.
     package var testTimeViews = 2
+    /// A cell whose calibrated probability is below this is flagged for review
+    /// (`low_confidence`; see `AnalyzerSettings.lowConfidence` and `leuko eval`'s review curves).
+    package var lowConfidence = AnalyzerSettings().lowConfidence
+    /// A cell whose Grad-CAM consistency is below this is flagged for review
+    /// (`low_consistency`; see `AnalyzerSettings.lowConsistency`).
+    package var lowConsistency = AnalyzerSettings().lowConsistency
     /// Quiet period before a new file is queued, in ms (`settle_ms`).
     package var settleMilliseconds = 2_000
     /// Interval of the full rescan of every inbox, in s (`rescan_interval_s`).

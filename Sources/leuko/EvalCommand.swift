@@ -19,6 +19,10 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Threads.") var threads = 2
     @Option(help: "Test-time views averaged per crop: 1, 2, 4 or 8 turned/flipped copies.")
     var views = AnalyzerSettings().views
+    @Option(help: "Review threshold scored in 'review': flag crops whose calibrated probability is below this.")
+    var lowConfidence = AnalyzerSettings().lowConfidence
+    @Option(help: "Review threshold scored in 'review': flag crops whose Grad-CAM consistency is below this.")
+    var lowConsistency = AnalyzerSettings().lowConsistency
     @Flag(help: "Also list every wrongly typed crop (image, crop number, true and predicted class, probability) under 'misclassified'.")
     var details = false
 
@@ -28,9 +32,14 @@ struct EvalCommand: ParsableCommand {
         let dataset = try Dataset.load(directory: data)
         let records = split.datasetSplit.map { dataset.records(in: $0) } ?? dataset.records
         guard TestTimeViews.counts.contains(views) else { throw ValidationError("--views must be 1, 2, 4 or 8") }
+        guard (0...1).contains(lowConfidence), (0...1).contains(lowConsistency) else {
+            throw ValidationError("--low-confidence and --low-consistency must be in [0, 1]")
+        }
         var evaluator = DatasetEvaluator(predictor: CropPredictor(network: model.network, temperature: model.temperature(views: views),
                                                                   views: views))
         evaluator.listsMisclassified = details
+        evaluator.reviewSettings.lowConfidence = lowConfidence
+        evaluator.reviewSettings.lowConsistency = lowConsistency
         evaluator.builder.localizer = FieldLocalizer(for: model)
         var report = try evaluator.evaluate(dataset, records: records)
         // The whole per-image pipeline, as `leuko analyze` runs it: detection on box datasets,

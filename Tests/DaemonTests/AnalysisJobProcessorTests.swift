@@ -33,9 +33,11 @@ import Daemon
     // Needs the bundled model (Models/leuko-wbc-v1.safetensors).
     @Test(.enabled(if: haveModel, "needs Models/leuko-wbc-v1.safetensors"))
     func analyzerSettingsComeFromTheConfiguration() throws {
-        let processor = try AnalysisJobProcessor(configuration: configuration { $0.testTimeViews = 8; $0.threadsPerWorker = 3 },
-                                                 softwareVersion: "test")
+        let processor = try AnalysisJobProcessor(configuration: configuration {
+            $0.testTimeViews = 8; $0.threadsPerWorker = 3; $0.lowConfidence = 0.85; $0.lowConsistency = 0.25
+        }, softwareVersion: "test")
         #expect(processor.settings.views == 8 && processor.settings.threads == 3)
+        #expect(processor.settings.lowConfidence == 0.85 && processor.settings.lowConsistency == 0.25)
         #expect(try AnalysisJobProcessor(configuration: configuration(), softwareVersion: "test").settings.views == AnalyzerSettings().views)
     }
 

@@ -73,6 +73,8 @@ import JobQueue
             max_file_mb = 10
             max_pixels = 1000
             test_time_views = 4
+            low_confidence = 0.85
+            low_consistency = 0
             on_success = "move:/srv/done"
             report_group = "lab"
             report_file_mode = "0644"
@@ -88,6 +90,7 @@ import JobQueue
         #expect(c.ignore.isEmpty && c.followSymlinks && c.allowHardLinks && c.maxAttempts == 7 && c.leaseSeconds == 120)
         #expect(c.backoffBaseSeconds == 1 && c.backoffFactor == 3.5 && c.backoffCapSeconds == 100 && c.backoffJitter == 0)
         #expect(c.retentionDays == 0 && c.maxFileMegabytes == 10 && c.maxPixels == 1000 && c.testTimeViews == 4)
+        #expect(c.lowConfidence == 0.85 && c.lowConsistency == 0)
         #expect(c.onSuccess == .move(to: "/srv/done") && c.reportGroup == "lab")
         #expect(c.reportFileMode == 0o644 && c.reportDirectoryMode == 0o2750 && c.databaseMode == 0o660)
         #expect(c.shutdownTimeoutSeconds == 5 && c.statusIntervalSeconds == 2 && c.logLevel == .debug)
@@ -135,6 +138,9 @@ import JobQueue
         ("retention_days = -3", "key 'retention_days'"),
         ("test_time_views = 3", "key 'test_time_views'"),
         ("test_time_views = 16", "key 'test_time_views'"),
+        ("low_confidence = 1.5", "key 'low_confidence'"),
+        ("low_consistency = -0.1", "key 'low_consistency'"),
+        ("low_consistency = \"high\"", "key 'low_consistency'"),
     ])
     func badValuesAreErrorsNamingTheKey(line: String, expected: String) {
         #expect { try Configuration.parse(Self.required + line + "\n", source: "test.toml") } throws: { error in

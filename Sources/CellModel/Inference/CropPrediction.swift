@@ -18,4 +18,12 @@ package struct CropPrediction: Sendable {
 
     /// Probability of the predicted class.
     package var confidence: Float { predictedClass >= 0 ? probabilities[predictedClass] : 0 }
+
+    /// Probability of the predicted class minus the runner-up's (the confidence itself with one
+    /// class; 0 without a classification head).
+    package var margin: Float {
+        guard predictedClass >= 0 else { return 0 }
+        let others = probabilities.indices.filter { $0 != predictedClass }.map { probabilities[$0] }
+        return confidence - (others.max() ?? 0)
+    }
 }
