@@ -32,7 +32,7 @@ import TestSupport
             #expect(cell.runnerUp!.probability <= cell.probability && cell.runnerUp!.cellClass != cell.cellClass)
             #expect(cell.images?.size == 128 && cell.images?.gradCAM.count == 128 * 128)
             #expect(cell.consistency.map { (0...1).contains($0) } ?? false)
-            #expect(cell.flags.contains(.lowConfidence) == (cell.probability < 0.6))
+            #expect(cell.flags.contains(.lowConfidence) == (cell.probability < AnalyzerSettings().lowConfidence))
             #expect(!cell.flags.contains(.atBorder))
         }
         #expect(analysis.source.sha256 == (try SHA256Digest.hex(of: URL(fileURLWithPath: path))))
