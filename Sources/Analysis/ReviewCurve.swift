@@ -4,7 +4,8 @@
 /// (`errors_caught`), and the accuracy of the crops left unflagged (`accuracy_unflagged`).
 ///
 /// Why: `ReviewReport` scores the analyzer's thresholds only; a lab choosing its own
-/// (`low-confidence`, `low-consistency` in the configuration) needs the trade-off around them:
+/// (`low_confidence`, `low_consistency` in leuko.toml, `--low-confidence` and `--low-consistency`
+/// of `leuko analyze`) needs the trade-off around them:
 /// how much of the technician's time each extra share of errors caught costs.
 package struct ReviewCurve: Encodable, Equatable {
     /// One threshold's tally. A crop is flagged when its score is below `threshold`.
