@@ -17,8 +17,8 @@ struct ExplainCommand: ParsableCommand {
         abstract: "Show what the network looked at: per cell, crop | mask | Grad-CAM side by side, and the consistency score.",
         discussion: """
         Consistency is the share of the Grad-CAM mass inside the predicted cell mask (1: the \
-        network looked only at the cell). Cells below --low-consistency are flagged for review, \
-        as in `leuko analyze`. Exit statuses as for `leuko analyze` (README).
+        network looked only at the cell). Cells below --low-consistency or --low-confidence are \
+        flagged for review, as in `leuko analyze`. Exit statuses as for `leuko analyze` (README).
         """
     )
 
@@ -27,6 +27,7 @@ struct ExplainCommand: ParsableCommand {
     @Option(help: "Weights file (default: $LEUKO_MODEL, else the bundled model).") var weights: String?
     @Option(help: "Threads for the network.") var threads = 2
     @Option(help: "Flag cells whose Grad-CAM consistency is below this.") var lowConsistency = AnalyzerSettings().lowConsistency
+    @Option(help: "Flag cells whose calibrated probability is below this.") var lowConfidence = AnalyzerSettings().lowConfidence
 
     /// One cell in `explain.json`.
     struct CellExplanation: Codable, Equatable {
@@ -68,6 +69,7 @@ struct ExplainCommand: ParsableCommand {
         var settings = AnalyzerSettings()
         settings.threads = threads
         settings.lowConsistency = lowConsistency
+        settings.lowConfidence = lowConfidence
         settings.keepCellImages = true
         let analysis = try AnalyzeCommand.exitOnFailure(image) {
             let model = try ModelFile.load(BundledModel.resolve(weights))

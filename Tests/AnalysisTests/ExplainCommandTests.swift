@@ -38,6 +38,27 @@ import TestSupport
         #expect(r.output.split(separator: "\n").count == 2)
     }
 
+    /// The review thresholds given on the command line decide the flags in explain.json.
+    @Test(.enabled(if: AnalyzeCommandTests.binary != nil, "needs .build/debug/leuko (built by `swift build` / `swift test`)"))
+    func reviewThresholdsSetTheFlags() throws {
+        let scratch = try ScratchFolder(prefix: "explain-cli")
+        defer { scratch.remove() }
+        let weights = try AnalyzeCommandTests.weights(in: scratch.path)
+        try ImageWriter.writePNG(PipelineFixtures.field(cells: [(70, 70), (230, 90)]).image(), to: scratch.path + "/field.png")
+        func flags(_ thresholds: [String], _ folder: String) throws -> [[String]] {
+            let r = try Self.run([scratch.path + "/field.png", "-o", scratch.path + "/" + folder, "--weights", weights,
+                                  "--threads", "1"] + thresholds)
+            #expect(r.status == 0, "\(r.error)")
+            let json = try #require(try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: scratch.path + "/" + folder + "/explain.json"))) as? [String: Any])
+            return try #require(json["cells"] as? [[String: Any]]).map { $0["flags"] as? [String] ?? [] }
+        }
+        let strict = try flags(["--low-confidence", "1", "--low-consistency", "1.0"], "strict")
+        #expect(!strict.isEmpty && strict.allSatisfy { $0.contains("low_confidence") && $0.contains("low_consistency") })
+        let lenient = try flags(["--low-confidence", "0", "--low-consistency", "0"], "lenient")
+        #expect(lenient.count == strict.count && lenient.allSatisfy { !$0.contains("low_confidence") && !$0.contains("low_consistency") })
+    }
+
     @Test(.enabled(if: AnalyzeCommandTests.binary != nil, "needs .build/debug/leuko (built by `swift build` / `swift test`)"))
     func unreadableImageFailsWithTheDataErrorStatus() throws {
         let scratch = try ScratchFolder(prefix: "explain-cli")
