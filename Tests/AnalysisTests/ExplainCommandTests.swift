@@ -11,12 +11,19 @@ import TestSupport
         try AnalyzeCommandTests.runLeuko(["explain"] + arguments)
     }
 
-    @Test(.enabled(if: AnalyzeCommandTests.binary != nil, "needs .build/debug/leuko (built by `swift build` / `swift test`)"))
-    func writesOnePicturePerCellAndTheExplanation() throws {
+    /// A scratch folder holding the tiny test network's weights and `field.png`, a field with
+    /// two cells.
+    static func twoCellField() throws -> (scratch: ScratchFolder, weights: String) {
         let scratch = try ScratchFolder(prefix: "explain-cli")
-        defer { scratch.remove() }
         let weights = try AnalyzeCommandTests.weights(in: scratch.path)
         try ImageWriter.writePNG(PipelineFixtures.field(cells: [(70, 70), (230, 90)]).image(), to: scratch.path + "/field.png")
+        return (scratch, weights)
+    }
+
+    @Test(.enabled(if: AnalyzeCommandTests.binary != nil, "needs .build/debug/leuko (built by `swift build` / `swift test`)"))
+    func writesOnePicturePerCellAndTheExplanation() throws {
+        let (scratch, weights) = try Self.twoCellField()
+        defer { scratch.remove() }
         let r = try Self.run([scratch.path + "/field.png", "-o", scratch.path + "/out", "--weights", weights, "--threads", "1"])
         #expect(r.status == 0, "\(r.error)")
         #expect(AnalyzeCommandTests.files(scratch.path + "/out") == ["cell-001.png", "cell-002.png", "explain.json"])
@@ -41,10 +48,8 @@ import TestSupport
     /// The review thresholds given on the command line decide the flags in explain.json.
     @Test(.enabled(if: AnalyzeCommandTests.binary != nil, "needs .build/debug/leuko (built by `swift build` / `swift test`)"))
     func reviewThresholdsSetTheFlags() throws {
-        let scratch = try ScratchFolder(prefix: "explain-cli")
+        let (scratch, weights) = try Self.twoCellField()
         defer { scratch.remove() }
-        let weights = try AnalyzeCommandTests.weights(in: scratch.path)
-        try ImageWriter.writePNG(PipelineFixtures.field(cells: [(70, 70), (230, 90)]).image(), to: scratch.path + "/field.png")
         func flags(_ thresholds: [String], _ folder: String) throws -> [[String]] {
             let r = try Self.run([scratch.path + "/field.png", "-o", scratch.path + "/" + folder, "--weights", weights,
                                   "--threads", "1"] + thresholds)
