@@ -14,8 +14,10 @@ import Reporting
 /// an analysis of several seconds never occupies the cooperative pool that the watchdog,
 /// lease renewals and ingest run on. Lanes are made when needed (a reload may raise
 /// `workers`), kept and reused. The model is loaded at `init`, so a bad `model` stops
-/// start-up; later lanes load the same file again. The model, `threads_per_worker` and
-/// `max_pixels` are read at start-up only.
+/// start-up; later lanes load the same file again. The model, `threads_per_worker`,
+/// `test_time_views` and `max_pixels` are read at start-up only; the review thresholds
+/// (`low_confidence`, `low_consistency`) are read from each job's configuration, so a reload
+/// changes the flags of the next report.
 ///
 /// Failures (`classify`): an input that can never be analysed — unreadable, not an image,
 /// corrupt or truncated, unsupported, too large, vanished — throws
@@ -34,6 +36,9 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
     let modelURL: URL
     /// The analyzer settings every lane uses (from the configuration unless given).
     package let settings: AnalyzerSettings
+    /// Whether each job's review thresholds come from its configuration (true unless
+    /// `settings` were given, which then hold for every job).
+    let reviewFollowsConfiguration: Bool
     let softwareVersion: String
     let maxPixels: Int
     let writer: ReportWriter
@@ -54,6 +59,7 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
             chosen.lowConsistency = configuration.lowConsistency
         }
         self.settings = chosen
+        reviewFollowsConfiguration = settings == nil
         self.softwareVersion = softwareVersion
         self.maxPixels = configuration.maxPixels
         self.writer = writer
@@ -64,7 +70,8 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
         }
     }
 
-    package func process(_ input: OpenedInput, outputDirectory: String) async throws {
+    package func process(_ input: OpenedInput, outputDirectory: String, configuration: Configuration) async throws {
+        let review = reviewFollowsConfiguration ? configuration.review : settings.review
         let lane: Lane
         do {
             lane = try takeLane()
@@ -74,7 +81,7 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
         defer { giveBack(lane) }
         do {
             try await withTaskExecutorPreference(lane.executor) {
-                try self.analyse(input, into: outputDirectory, with: lane.analyzer)
+                try self.analyse(input, into: outputDirectory, with: lane.analyzer, review: review)
             }
         } catch {
             let classified = Self.classify(error)
@@ -83,8 +90,10 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
     }
 
     /// The work of one job, on the lane's own thread. Reads the file only through the opened
-    /// descriptor (`readablePath`); the report names it by its queued path.
-    private func analyse(_ input: OpenedInput, into outputDirectory: String, with analyzer: ImageAnalyzer) throws {
+    /// descriptor (`readablePath`); the report names it by its queued path and flags cells for
+    /// review with `review`.
+    private func analyse(_ input: OpenedInput, into outputDirectory: String, with analyzer: ImageAnalyzer,
+                         review: ReviewThresholds) throws {
         let info = try ImageReader.info(input.readablePath)
         let pixels = info.width.multipliedReportingOverflow(by: info.height)
         guard !pixels.overflow, pixels.partialValue <= maxPixels else {
@@ -92,6 +101,7 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
         }
         var analysis = try analyzer.analyze(path: input.readablePath)
         analysis.source.path = input.path
+        if review != analyzer.settings.review { analysis.review(with: review) }
         try Task.checkCancellation()
         Self.removeAbandonedStaging(of: outputDirectory)
         try writer.write(analysis, to: URL(fileURLWithPath: outputDirectory))

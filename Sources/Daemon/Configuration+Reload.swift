@@ -2,16 +2,15 @@ import Foundation
 
 extension Configuration {
     /// Keys a reload cannot apply: the queue database stays open, the model and the analysis
-    /// lanes (`threads_per_worker`, `max_pixels`, `test_time_views`, the review thresholds
-    /// `low_confidence` and `low_consistency`) are built at start-up, and the stop deadline
-    /// of the whole service group is fixed when it starts (`shutdown_timeout_s`). A reload keeps
-    /// their running values and logs that they need a restart. Every other key applies live:
-    /// to jobs claimed after the reload, to the watcher (restarted when its settings change),
-    /// the queue's retry policy, the number of workers, status and maintenance intervals, the
+    /// lanes (`threads_per_worker`, `max_pixels`, `test_time_views`) are built at start-up,
+    /// and the stop deadline of the whole service group is fixed when it starts
+    /// (`shutdown_timeout_s`). A reload keeps their running values and logs that they need a
+    /// restart. Every other key applies live: to jobs claimed after the reload (the review
+    /// thresholds among them), to the watcher (restarted when its settings change), the
+    /// queue's retry policy, the number of workers, status and maintenance intervals, the
     /// database's mode, and the log level.
     package static let restartKeys: Set<String> = [
         "database", "model", "threads_per_worker", "max_pixels", "shutdown_timeout_s", "test_time_views",
-        "low_confidence", "low_consistency",
     ]
 
     /// Each key's value as text, for finding and logging what a reload changed. Every key of
@@ -83,8 +82,6 @@ extension Configuration {
         kept.threadsPerWorker = running.threadsPerWorker
         kept.maxPixels = running.maxPixels
         kept.testTimeViews = running.testTimeViews
-        kept.lowConfidence = running.lowConfidence
-        kept.lowConsistency = running.lowConsistency
         kept.shutdownTimeoutSeconds = running.shutdownTimeoutSeconds
         return kept
     }

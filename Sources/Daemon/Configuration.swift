@@ -30,6 +30,12 @@ package struct Configuration: Sendable, Equatable {
     /// A cell whose Grad-CAM consistency is below this is flagged for review
     /// (`low_consistency`; see `AnalyzerSettings.lowConsistency`).
     package var lowConsistency = AnalyzerSettings().lowConsistency
+
+    /// The review thresholds together (`low_confidence`, `low_consistency`).
+    package var review: ReviewThresholds {
+        ReviewThresholds(lowConfidence: lowConfidence, lowConsistency: lowConsistency)
+    }
+
     /// Quiet period before a new file is queued, in ms (`settle_ms`).
     package var settleMilliseconds = 2_000
     /// Interval of the full rescan of every inbox, in s (`rescan_interval_s`).

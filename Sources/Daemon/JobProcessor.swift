@@ -8,7 +8,8 @@
 /// `DaemonError(.inputRejected, …)` for inputs that can never succeed (failed at once) and
 /// `DaemonError(.processingFailed, …)` for failures that may heal; any other error counts as
 /// one that may heal. It should return promptly when its task is cancelled (shutdown
-/// deadline, cancelled job).
+/// deadline, cancelled job). `configuration` is the one in force when the job was claimed
+/// (a reload between jobs reaches the next job through it).
 package protocol JobProcessor: Sendable {
-    func process(_ input: OpenedInput, outputDirectory: String) async throws
+    func process(_ input: OpenedInput, outputDirectory: String, configuration: Configuration) async throws
 }

@@ -24,7 +24,7 @@ extension WorkerService {
             return .permanent("\(error)")
         }
         do {
-            try await processor.process(input, outputDirectory: outputDirectory)
+            try await processor.process(input, outputDirectory: outputDirectory, configuration: configuration)
             try ReportPermissions(configuration).apply(to: outputDirectory, outbox: configuration.outbox)
             return nil
         } catch let error as DaemonError where error.code == .inputRejected {

@@ -49,7 +49,7 @@ import Daemon
         // What a daemon killed mid-write leaves beside the report folder.
         try FileManager.default.createDirectory(atPath: base + "/out/.field.tmp-999999-42/cells", withIntermediateDirectories: true)
         let processor = try AnalysisJobProcessor(configuration: configuration(), softwareVersion: "test")
-        try await processor.process(open(input), outputDirectory: output)
+        try await processor.process(open(input), outputDirectory: output, configuration: configuration())
         let json = try #require(FileManager.default.contents(atPath: output + "/report.json"))
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         #expect(!object.isEmpty)
@@ -62,8 +62,29 @@ import Daemon
         #expect(!cells.isEmpty, "at least one cell found")
         #expect(try FileManager.default.contentsOfDirectory(atPath: base + "/out") == ["field"], "staging leftovers removed")
         // Twice into the same folder (a retried job): still one complete set.
-        try await processor.process(open(input), outputDirectory: output)
+        try await processor.process(open(input), outputDirectory: output, configuration: configuration())
         #expect(try FileManager.default.contentsOfDirectory(atPath: base + "/out") == ["field"])
+    }
+
+    /// A reload changes the review thresholds between jobs: the same processor (its lanes
+    /// built once) flags by each job's configuration.
+    @Test(.enabled(if: haveModel, "Models/leuko-wbc-v1.safetensors is missing"))
+    func reviewFlagsFollowEachJobsConfiguration() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let input = try writeField("field.png")
+        let processor = try AnalysisJobProcessor(configuration: configuration(), softwareVersion: "test")
+        func reviewFlags(lowConfidence: Double, lowConsistency: Double, into name: String) async throws -> Int {
+            let output = base + "/out/" + name
+            try await processor.process(open(input), outputDirectory: output, configuration: configuration {
+                $0.lowConfidence = lowConfidence; $0.lowConsistency = lowConsistency
+            })
+            let html = try String(contentsOfFile: output + "/report.html", encoding: .utf8)
+            return ["low_confidence", "low_consistency"].map { html.components(separatedBy: "<span class=\"flag\">\($0)</span>").count - 1 }
+                .reduce(0, +)
+        }
+        #expect(try await reviewFlags(lowConfidence: 0, lowConsistency: 0, into: "off") == 0)
+        #expect(try await reviewFlags(lowConfidence: 1, lowConsistency: 1, into: "all") > 0, "every cell is below 1")
+        #expect(try await reviewFlags(lowConfidence: 0, lowConsistency: 0, into: "off-again") == 0)
     }
 
     @Test(.enabled(if: haveModel, "Models/leuko-wbc-v1.safetensors is missing"))
@@ -78,7 +99,7 @@ import Daemon
         let processor = try AnalysisJobProcessor(configuration: configuration(), softwareVersion: "test")
         let small = try AnalysisJobProcessor(configuration: configuration { $0.maxPixels = 96 * 95 }, softwareVersion: "test")
         for (processor, input, reason) in [(processor, truncated, "truncated.png"), (processor, text, "notes.tif"), (small, good, "max_pixels")] {
-            await #expect { try await processor.process(open(input), outputDirectory: base + "/out/x") } throws: { error in
+            await #expect { try await processor.process(open(input), outputDirectory: base + "/out/x", configuration: configuration()) } throws: { error in
                 guard let error = error as? DaemonError else { return false }
                 return error.code == .inputRejected && error.message.contains(reason)
             }
@@ -97,7 +118,7 @@ import Daemon
         let error = await Task { () async -> (any Error)? in
             withUnsafeCurrentTask { $0?.cancel() }
             do {
-                try await processor.process(open(input), outputDirectory: output)
+                try await processor.process(open(input), outputDirectory: output, configuration: configuration())
                 return nil
             } catch {
                 return error
@@ -107,7 +128,7 @@ import Daemon
         #expect(daemonError.code == .processingFailed && daemonError.message.contains("cancelled"), "\(daemonError)")
         #expect(!FileManager.default.fileExists(atPath: output))
         // The lane is usable again afterwards.
-        try await processor.process(open(input), outputDirectory: output)
+        try await processor.process(open(input), outputDirectory: output, configuration: configuration())
         #expect(FileManager.default.fileExists(atPath: output + "/report.json"))
     }
 

@@ -62,18 +62,20 @@ import Daemon
             threads_per_worker = 4
             job_time_limit_s = 90
             log_level = "warning"
+            low_confidence = 0.9
             """, model: "/models/b.safetensors")
         let summary = try #require(await reload.reload())
-        #expect(summary.applied.map(\.key) == ["settle_ms", "max_attempts", "log_level", "job_time_limit_s"])
+        #expect(summary.applied.map(\.key) == ["settle_ms", "max_attempts", "log_level", "job_time_limit_s", "low_confidence"])
         #expect(summary.needRestart.map(\.key) == ["model", "threads_per_worker"])
 
         let current = await store.current
         #expect(current.settleMilliseconds == 500 && current.jobTimeLimitSeconds == 90 && current.logLevel == .warning)
+        #expect(current.lowConfidence == 0.9, "the review thresholds apply live")
         #expect(current.model == "/models/a.safetensors" && current.threadsPerWorker == 1, "running values stay")
         #expect(queue.options.maxAttempts == 2)
         #expect(threshold.level == .warning)
         #expect(sink.lines == [
-            "<5>leuko: configuration reloaded from \(base)/leuko.toml: applied settle_ms (2000 -> 500), max_attempts (5 -> 2), log_level (info -> warning), job_time_limit_s (600 -> 90)\n",
+            "<5>leuko: configuration reloaded from \(base)/leuko.toml: applied settle_ms (2000 -> 500), max_attempts (5 -> 2), log_level (info -> warning), job_time_limit_s (600 -> 90), low_confidence (0.8 -> 0.9)\n",
             "<4>leuko: configuration reloaded from \(base)/leuko.toml: changed keys that need a restart (running values stay in force until then): model (/models/a.safetensors -> /models/b.safetensors), threads_per_worker (1 -> 4)\n",
         ], "the reload's own report is logged at the level in force before it")
 

@@ -3,25 +3,31 @@ import Glibc
 import JobQueue
 import Logging
 import Testing
+import Analysis
 import Daemon
 
 /// A processor standing in for the analysis: writes `report.json` (the size of the input it
 /// read through the opened descriptor) into the report folder; rejects names starting with `corrupt`, fails `flaky*` once, and can block
-/// until cancelled. `@unchecked Sendable`: `calls` is only touched under `lock`.
+/// until cancelled; records the review threshold of the configuration each job was given.
+/// `@unchecked Sendable`: `calls` and `reviewThresholds` are only touched under `lock`.
 final class FakeProcessor: JobProcessor, @unchecked Sendable {
     private let lock = NSLock()
     private var calls: [String] = []
+    private var reviewThresholds: [String: ReviewThresholds] = [:]
     let blocks: Bool
 
     init(blocks: Bool = false) { self.blocks = blocks }
 
     var processed: [String] { lock.withLock { calls } }
 
-    func process(_ input: OpenedInput, outputDirectory: String) async throws {
+    /// The review thresholds of the configuration the last job on `path` ran with.
+    func review(of path: String) -> ReviewThresholds? { lock.withLock { reviewThresholds[path] } }
+
+    func process(_ input: OpenedInput, outputDirectory: String, configuration: Configuration) async throws {
         let inputPath = input.path
         let name = (inputPath as NSString).lastPathComponent
         let firstTime = lock.withLock { () -> Bool in
-            defer { calls.append(inputPath) }
+            defer { calls.append(inputPath); reviewThresholds[inputPath] = configuration.review }
             return !calls.contains(inputPath)
         }
         if blocks { try await Task.sleep(for: .seconds(600)) }
@@ -175,7 +181,7 @@ final class FakeProcessor: JobProcessor, @unchecked Sendable {
         defer { try? FileManager.default.removeItem(atPath: base) }
         try FileManager.default.createDirectory(atPath: base + "/in2", withIntermediateDirectories: true)
         let file = base + "/leuko.toml"
-        func writeConfig(inbox: String, workers: Int, maxAttempts: Int) throws {
+        func writeConfig(inbox: String, workers: Int, maxAttempts: Int, lowConfidence: Double) throws {
             try Data("""
                 inboxes = ["\(base)/\(inbox)"]
                 outbox = "\(base)/out"
@@ -183,12 +189,14 @@ final class FakeProcessor: JobProcessor, @unchecked Sendable {
                 workers = \(workers)
                 max_attempts = \(maxAttempts)
                 settle_ms = 50
+                low_confidence = \(lowConfidence)
                 """.utf8).write(to: URL(fileURLWithPath: file))
         }
-        try writeConfig(inbox: "in", workers: 1, maxAttempts: 5)
+        try writeConfig(inbox: "in", workers: 1, maxAttempts: 5, lowConfidence: 0.8)
         let listener = try NotifyListener(abstract: true)
+        let processor = FakeProcessor()
         let runner = try DaemonRunner(configuration: Configuration.load(path: file), configurationPath: file,
-                                      processor: FakeProcessor(), notifier: SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.address]),
+                                      processor: processor, notifier: SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.address]),
                                       logger: quiet)
         let (triggers, trigger) = AsyncStream.makeStream(of: Void.self)
         let group = runner.serviceGroup(signals: [], reloadTriggers: triggers)
@@ -198,13 +206,15 @@ final class FakeProcessor: JobProcessor, @unchecked Sendable {
         try write("first.tif")
         #expect(try await poll { try await queue.counts().succeeded == 1 })
 
-        try writeConfig(inbox: "in2", workers: 2, maxAttempts: 9)
+        try writeConfig(inbox: "in2", workers: 2, maxAttempts: 9, lowConfidence: 0.95)
         trigger.yield()
         #expect(await poll { await runner.store.current.workers == 2 })
         try Data(repeating: 7, count: 10).write(to: URL(fileURLWithPath: base + "/in2/second.tif"))
         #expect(try await poll { try await queue.counts().succeeded == 2 })
         let second = try #require(try await queue.list().first { $0.path.hasSuffix("second.tif") })
         #expect(second.maxAttempts == 9, "new thresholds apply to new jobs")
+        #expect(processor.review(of: base + "/in/first.tif")?.lowConfidence == 0.8)
+        #expect(processor.review(of: base + "/in2/second.tif")?.lowConfidence == 0.95, "the review threshold applies live")
         #expect(FileManager.default.fileExists(atPath: base + "/out/second/report.json"))
 
         try Data("workers = 0\n".utf8).write(to: URL(fileURLWithPath: file))

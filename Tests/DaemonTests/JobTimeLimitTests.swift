@@ -24,7 +24,7 @@ final class HangingProcessor: JobProcessor, @unchecked Sendable {
     /// Lets every blocked call return (it then throws).
     func release() { for _ in 0..<8 { gate.signal() } }
 
-    func process(_ input: OpenedInput, outputDirectory: String) async throws {
+    func process(_ input: OpenedInput, outputDirectory: String, configuration: Configuration) async throws {
         if (input.path as NSString).lastPathComponent.hasPrefix("hang") {
             try await withTaskExecutorPreference(executor) {
                 if cooperative {

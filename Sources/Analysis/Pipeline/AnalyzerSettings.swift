@@ -15,6 +15,11 @@ package struct AnalyzerSettings: Sendable, Equatable {
     /// A cell whose saliency-consistency (Grad-CAM mass inside its mask) is below this is
     /// flagged `low_consistency`.
     package var lowConsistency = 0.3
+
+    /// The two review thresholds together.
+    package var review: ReviewThresholds {
+        ReviewThresholds(lowConfidence: lowConfidence, lowConsistency: lowConsistency)
+    }
     /// Two cells whose masks share at least this fraction of the smaller mask are one cell
     /// seen twice (overlapping crops, tile seams): only the more probable is kept.
     package var duplicateOverlap = 0.5

@@ -21,9 +21,7 @@ extension ImageAnalyzer {
             let probability = Double(cell.probabilities.isEmpty ? 0 : cell.probabilities[top])
             let runnerUp = ranked.count > 1 && ranked[1] < classes.count
                 ? (cellClass: classes[ranked[1]], probability: Double(cell.probabilities[ranked[1]])) : nil
-            var flags = Set<CellFlag>()
-            if probability < settings.lowConfidence { flags.insert(.lowConfidence) }
-            if let c = cell.consistency, Double(c) < settings.lowConsistency { flags.insert(.lowConsistency) }
+            var flags = settings.review.flags(probability: probability, consistency: cell.consistency.map(Double.init))
             if cell.atBorder { flags.insert(.atBorder) }
             if overlapping.contains(i) { flags.insert(.overlapping) }
             if cell.empty || !cellClass.isWBC { flags.insert(.notAWBC) }
