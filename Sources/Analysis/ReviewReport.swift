@@ -44,7 +44,8 @@ package struct ReviewReport: Encodable, Equatable {
     package var lowConfidence: FlagScore
     package var lowConsistency: FlagScore
     package var either = FlagScore()
-    private let confidenceThreshold: Double, consistencyThreshold: Double
+    /// The analyzer's rule for the two flags, at the thresholds scored.
+    private let thresholds: ReviewThresholds
     private var consistencySumCorrect = 0.0, consistencyCountCorrect = 0
     private var consistencySumWrong = 0.0, consistencyCountWrong = 0
     private var confidences: [Double] = [], margins: [Double] = [], consistencies: [Double?] = [], corrects: [Bool] = []
@@ -70,7 +71,7 @@ package struct ReviewReport: Encodable, Equatable {
     package init(lowConfidence: Double, lowConsistency: Double) {
         self.lowConfidence = FlagScore(threshold: lowConfidence)
         self.lowConsistency = FlagScore(threshold: lowConsistency)
-        (confidenceThreshold, consistencyThreshold) = (lowConfidence, lowConsistency)
+        thresholds = ReviewThresholds(lowConfidence: lowConfidence, lowConsistency: lowConsistency)
     }
 
     /// Tallies one typed crop: its calibrated probability, that minus the runner-up's
@@ -78,8 +79,8 @@ package struct ReviewReport: Encodable, Equatable {
     /// flagged `low_consistency`, as in the analyzer.
     package mutating func add(confidence: Double, margin: Double, consistency: Double?, correct: Bool) {
         confidences.append(confidence); margins.append(margin); consistencies.append(consistency); corrects.append(correct)
-        let unsure = confidence < confidenceThreshold
-        let unfocused = consistency.map { $0 < consistencyThreshold } ?? false
+        let flags = thresholds.flags(probability: confidence, consistency: consistency)
+        let unsure = flags.contains(.lowConfidence), unfocused = flags.contains(.lowConsistency)
         lowConfidence.add(flagged: unsure, correct: correct)
         lowConsistency.add(flagged: unfocused, correct: correct)
         either.add(flagged: unsure || unfocused, correct: correct)
