@@ -43,6 +43,8 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Ablation: no learned saliency gate.") var noGate = false
     @Flag(help: "Instance-normalise the stem's and stage 1's outputs (IBN-Net-b), for labs not trained on.")
     var instanceNorm = false
+    @Option(help: "MixStyle: the probability that a training batch's shallow feature statistics (stem, stage 1) are mixed between its crops, for labs not trained on (0: off).")
+    var mixStyle: Float = 0
     @Flag(help: "Ablation: no cross-layer fusion (deepest features only).") var noFusion = false
     @Flag(help: "Ablation: no saliency-alignment loss.") var noAlignment = false
     @Flag(help: "Alignment on the evidence against the other classes, of either sign (closes the all-negative map's escape).")
@@ -75,6 +77,7 @@ struct TrainCommand: ParsableCommand {
         guard augmentation == .full || augmentParameters == AugmentParameters() else {
             throw ValidationError("--stain-jitter, --resolution-loss and --border-cuts set the full augmentation; they do nothing with --augmentation basic")
         }
+        guard (0...1).contains(mixStyle) else { throw ValidationError("--mix-style must be in [0, 1]") }
         guard negatives >= 0 else { throw ValidationError("--negatives must be 0 or more") }
         guard epochs > 0, stepsPerEpoch > 0, batchSize > 0, threads > 0 else {
             throw ValidationError("--epochs, --steps-per-epoch, --batch-size and --threads must be positive")
@@ -114,6 +117,7 @@ struct TrainCommand: ParsableCommand {
         options.network.inputChannels = noPrior ? 3 : 4
         options.network.useGate = !noGate
         if instanceNorm { options.network.instanceNorm = true }
+        if mixStyle > 0 { options.network.mixStyle = mixStyle }
         options.network.useFusion = !noFusion
         options.network.classify = !segmentOnly
         options.network.segment = !classifyOnly

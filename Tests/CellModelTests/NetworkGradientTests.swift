@@ -115,6 +115,25 @@ func syntheticBatch(_ configuration: NetworkConfiguration, n: Int, seed: UInt64)
         #expect(differenceAfter < 1e-3, "instance-normalised outputs differ by \(differenceAfter)")
     }
 
+    /// MixStyle adds no weights and does not change the seeded initialisation (weights files
+    /// stay interchangeable); it changes the training forward pass and leaves inference alone.
+    @Test func mixStyleChangesTrainingOnlyAndAddsNoWeights() {
+        var mixing = tinyConfiguration()
+        mixing.mixStyle = 1
+        let plain = SGCLDFFNetwork(tinyConfiguration(), seed: 3), mixed = SGCLDFFNetwork(mixing, seed: 3)
+        let plainWeights = plain.namedParameters(), mixedWeights = mixed.namedParameters()
+        #expect(plainWeights.map(\.0) == mixedWeights.map(\.0))
+        #expect(zip(plainWeights, mixedWeights).allSatisfy { $0.1.value.values == $1.1.value.values })
+        let batch = syntheticBatch(tinyConfiguration(), n: 3, seed: 4)
+        plain.setTraining(false); mixed.setTraining(false)
+        #expect(plain.forward(batch.input).classLogits!.values == mixed.forward(batch.input).classLogits!.values)
+        plain.setTraining(true); mixed.setTraining(true)
+        let trainingDifference = zip(plain.forward(batch.input).classLogits!.values, mixed.forward(batch.input).classLogits!.values)
+            .map { abs($0 - $1) }.max()!
+        #expect(trainingDifference > 1e-3, "training logits differ by \(trainingDifference)")
+        #expect(mixed.stemMixStyle?.lastMix != nil && mixed.stage1MixStyle?.lastMix != nil)
+    }
+
     @Test func alignmentTermGradientReachesHeadAndFusion() {
         let network = SGCLDFFNetwork(tinyConfiguration(), seed: 3)
         let batch = syntheticBatch(tinyConfiguration(), n: 2, seed: 4)

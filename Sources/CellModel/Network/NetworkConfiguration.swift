@@ -28,11 +28,19 @@ package struct NetworkConfiguration: Codable, Sendable, Equatable {
     /// per-channel mean and variance removed in the shallow layers, where a stain or scanner
     /// shows most). Optional so that weights saved before it existed still decode (nil = off).
     package var instanceNorm: Bool?
+    /// MixStyle after the stem and after stage 1 in training: the probability that a batch's
+    /// shallow feature statistics are mixed between its crops (`MixStyle`; a source's stain and
+    /// optics show as those statistics). Inference is unaffected; nil or 0 = off, and weights
+    /// saved before it existed still decode.
+    package var mixStyle: Float?
 
     package init() {}
 
     /// Whether the shallow layers are instance-normalised (`instanceNorm`, off when absent).
     package var usesInstanceNorm: Bool { instanceNorm ?? false }
+
+    /// The MixStyle probability per training batch (`mixStyle`, 0 when absent).
+    package var mixStyleProbability: Float { mixStyle ?? 0 }
 
     /// A small valid configuration for tests and examples: the default crop size, window,
     /// inputs and classes, with narrow widths (stem 8, stages 8/8/16/32, 2 attention heads,

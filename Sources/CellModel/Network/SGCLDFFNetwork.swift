@@ -11,7 +11,8 @@ import Tensor
 /// resolution) and classification head (pools of F and C4). `forward` keeps what `backward`
 /// needs; `backward` takes the losses' gradients for whichever outputs were used. With
 /// `instanceNorm` the stem's and stage 1's outputs are instance-normalised (`stem_in`,
-/// `stage1_in`: group norms with one channel per group).
+/// `stage1_in`: group norms with one channel per group). With `mixStyle` the stem's and stage
+/// 1's outputs go through `MixStyle` in training (`stem_mix`, `stage1_mix`, no parameters).
 package final class SGCLDFFNetwork: Module {
     package var isTraining = true
     package let configuration: NetworkConfiguration
@@ -21,6 +22,9 @@ package final class SGCLDFFNetwork: Module {
     package let stage1: MBConv
     /// Instance norm of stage 1's output, before the gate (`instanceNorm` configurations only).
     package let stage1InstanceNorm: GroupNorm?
+    /// Style mixing of the stem's and stage 1's outputs in training (`mixStyle` configurations only).
+    package let stemMixStyle: MixStyle?
+    package let stage1MixStyle: MixStyle?
     package let gate: SaliencyGate?
     package let stage2: Sequential
     package let stage3: Sequential
@@ -39,6 +43,10 @@ package final class SGCLDFFNetwork: Module {
         stage1 = MBConv(c.stemWidth, w1, expandRatio: 4, stride: 2, rng: &rng)
         stemInstanceNorm = c.usesInstanceNorm ? GroupNorm(groups: c.stemWidth, channels: c.stemWidth) : nil
         stage1InstanceNorm = c.usesInstanceNorm ? GroupNorm(groups: w1, channels: w1) : nil
+        // Seeded from `seed` without drawing on `rng`, so the initial weights do not depend on it.
+        let mixing = c.mixStyleProbability
+        stemMixStyle = mixing > 0 ? MixStyle(probability: mixing, seed: seed ^ 0x6D69_7873_7374_656D) : nil
+        stage1MixStyle = mixing > 0 ? MixStyle(probability: mixing, seed: seed ^ 0x6D69_7873_7374_3031) : nil
         gate = c.useGate ? SaliencyGate(channels: w1, rng: &rng) : nil
         stage2 = Sequential([MBConv(w1, w2, expandRatio: 4, stride: 2, rng: &rng),
                              MBConv(w2, w2, expandRatio: 4, stride: 1, rng: &rng)])
@@ -64,8 +72,10 @@ package final class SGCLDFFNetwork: Module {
     package var children: [(String, any Module)] {
         var list: [(String, any Module)] = [("stem", stem)]
         if let stemInstanceNorm { list.append(("stem_in", stemInstanceNorm)) }
+        if let stemMixStyle { list.append(("stem_mix", stemMixStyle)) }
         list.append(("stage1", stage1))
         if let stage1InstanceNorm { list.append(("stage1_in", stage1InstanceNorm)) }
+        if let stage1MixStyle { list.append(("stage1_mix", stage1MixStyle)) }
         if let gate { list.append(("gate", gate)) }
         list += [("stage2", stage2), ("stage3", stage3), ("stage4", stage4), ("fusion", fusion)]
         if let segmentationHead { list.append(("seg_head", segmentationHead)) }
@@ -91,8 +101,10 @@ package final class SGCLDFFNetwork: Module {
                      "SG-CLDFF expects [N, \(c.inputChannels), \(c.cropSize), \(c.cropSize)], got \(input.shape)")
         var s = stem.forward(input)
         if let stemInstanceNorm { s = stemInstanceNorm.forward(s) }
+        if let stemMixStyle { s = stemMixStyle.forward(s) }
         var raw1 = stage1.forward(s)
         if let stage1InstanceNorm { raw1 = stage1InstanceNorm.forward(raw1) }
+        if let stage1MixStyle { raw1 = stage1MixStyle.forward(raw1) }
         let c1 = gate?.forward(raw1) ?? raw1
         let c2 = stage2.forward(c1)
         let c3 = stage3.forward(c2)
@@ -132,8 +144,14 @@ package final class SGCLDFFNetwork: Module {
             if dRaw1 == nil, dGateLogits != nil { dRaw1 = Tensor(zeros: gate.logits!.shape.replacing(channels: configuration.stageWidths[0])) }
             if let d = dRaw1 { dRaw1 = gate.backward(d, dLogits: dGateLogits) }
         }
-        if let d = dRaw1 { dStem = accumulate(dStem, stage1.backward(stage1InstanceNorm?.backward(d) ?? d)) }
-        if let d = dStem { _ = stem.backward(stemInstanceNorm?.backward(d) ?? d) }
+        if let d = dRaw1 {
+            let mixed = stage1MixStyle?.backward(d) ?? d
+            dStem = accumulate(dStem, stage1.backward(stage1InstanceNorm?.backward(mixed) ?? mixed))
+        }
+        if let d = dStem {
+            let mixed = stemMixStyle?.backward(d) ?? d
+            _ = stem.backward(stemInstanceNorm?.backward(mixed) ?? mixed)
+        }
     }
 
     private func accumulate(_ total: Tensor?, _ part: Tensor?) -> Tensor? {
