@@ -7,7 +7,8 @@ import Tensor
 ///
 /// Reproducible from `options.seed`: each epoch's sampling and augmentation draw from a
 /// generator seeded by (seed, epoch), so a resumed run samples what the uninterrupted run
-/// would have (dropout masks restart from their seed on resume, the one difference).
+/// would have (dropout masks and MixStyle draws restart from their seeds on resume, the one
+/// difference).
 /// Progress goes to `progress` as `TrainingEvent`s; the caller prints or logs them.
 package final class Trainer {
     package typealias Augment = (inout TrainingSample, inout RandomSource) -> Void
