@@ -1,4 +1,3 @@
-import Foundation
 import Tensor
 
 /// MixStyle (Zhou et al., "Domain Generalization with MixStyle", ICLR 2021): a training-time
@@ -43,7 +42,7 @@ package final class MixStyle: Layer {
         guard isTraining, n > 1, probability > 0, rng.uniform() < probability else { return input.copy() }
         var partner = Array(0..<n)
         for i in stride(from: n - 1, to: 0, by: -1) { partner.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-        let weights = (0..<n).map { _ in Self.beta(alpha, &rng) }
+        let weights = (0..<n).map { _ in rng.beta(alpha) }
         let plan = Self.plan(for: input, partner: partner, ownWeight: weights, epsilon: epsilon)
         scale = plan.scale
         lastMix = (partner, weights)
@@ -101,27 +100,5 @@ package final class MixStyle: Layer {
             for p in 0..<plane { y[p] = x[p] * a + b }
         }
         return output
-    }
-
-    /// A draw from Beta(a, a): X / (X + Y) with X, Y ~ Gamma(a, 1).
-    package static func beta(_ a: Float, _ rng: inout RandomSource) -> Float {
-        let x = gamma(Double(a), &rng), y = gamma(Double(a), &rng)
-        return x + y > 0 ? Float(x / (x + y)) : (rng.uniform() < 0.5 ? 0 : 1)
-    }
-
-    /// A draw from Gamma(shape, 1) (Marsaglia and Tsang; shapes below 1 boosted by U^(1/shape)).
-    private static func gamma(_ shape: Double, _ rng: inout RandomSource) -> Double {
-        if shape < 1 {
-            let u = max(Double(rng.uniform()), 1e-12)
-            return gamma(shape + 1, &rng) * pow(u, 1 / shape)
-        }
-        let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
-        while true {
-            let z = Double(rng.normal())
-            let v = pow(1 + c * z, 3)
-            guard v > 0 else { continue }
-            let u = max(Double(rng.uniform()), 1e-12)
-            if log(u) < 0.5 * z * z + d - d * v + d * log(v) { return d * v }
-        }
     }
 }

@@ -48,6 +48,28 @@ package struct RandomSource: RandomNumberGenerator, Sendable {
         return Float((-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2))
     }
 
+    /// A draw from the symmetric Beta(a, a): X / (X + Y) with X, Y ~ Gamma(a, 1).
+    package mutating func beta(_ a: Float) -> Float {
+        let x = gamma(Double(a)), y = gamma(Double(a))
+        return x + y > 0 ? Float(x / (x + y)) : (uniform() < 0.5 ? 0 : 1)
+    }
+
+    /// A draw from Gamma(shape, 1) (Marsaglia and Tsang; shapes below 1 boosted by U^(1/shape)).
+    private mutating func gamma(_ shape: Double) -> Double {
+        if shape < 1 {
+            let u = max(Double(uniform()), 1e-12)
+            return gamma(shape + 1) * pow(u, 1 / shape)
+        }
+        let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+        while true {
+            let z = Double(normal())
+            let v = pow(1 + c * z, 3)
+            guard v > 0 else { continue }
+            let u = max(Double(uniform()), 1e-12)
+            if log(u) < 0.5 * z * z + d - d * v + d * log(v) { return d * v }
+        }
+    }
+
     /// A new generator for a sub-task, derived from this one's stream.
     package mutating func split() -> RandomSource { RandomSource(seed: next()) }
 }

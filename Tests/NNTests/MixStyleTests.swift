@@ -63,14 +63,14 @@ import TestSupport
 
     @Test func betaDrawsAreSymmetricAndUShapedForSmallAlpha() {
         var rng = RandomSource(seed: 6)
-        let draws = (0..<20_000).map { _ in MixStyle.beta(0.1, &rng) }
+        let draws = (0..<20_000).map { _ in rng.beta(0.1) }
         let mean = draws.reduce(0, +) / Float(draws.count)
         #expect(draws.allSatisfy { (0...1).contains($0) })
         #expect(abs(mean - 0.5) < 0.02, "mean \(mean)")
         // Beta(0.1, 0.1) puts about 19 % of its mass in [0.1, 0.9]; Beta(2, 2) 94.4 % (3x^2 - 2x^3).
         let middle = Float(draws.filter { $0 > 0.1 && $0 < 0.9 }.count) / Float(draws.count)
         #expect(abs(middle - 0.187) < 0.02, "share in [0.1, 0.9]: \(middle)")
-        let wide = (0..<20_000).map { _ in MixStyle.beta(2, &rng) }
+        let wide = (0..<20_000).map { _ in rng.beta(2) }
         let wideMiddle = Float(wide.filter { $0 > 0.1 && $0 < 0.9 }.count) / Float(wide.count)
         #expect(abs(wideMiddle - 0.944) < 0.02, "Beta(2, 2) share in [0.1, 0.9]: \(wideMiddle)")
     }
