@@ -39,6 +39,8 @@ let package = Package(
         // setjmp-protected libjpeg/libpng calls and libtiff handlers (Swift cannot catch longjmp/exit).
         .target(name: "CImageBridge", dependencies: ["CTIFF", "CPNG", "CJPEG"]),
         .target(name: "ImageIO", dependencies: ["CImageBridge", "CTIFF", "CPNG", "CJPEG"]),
+        // renameat2(RENAME_NOREPLACE), which Swift's Glibc module does not import.
+        .target(name: "CFileSystem"),
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: fastMath),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: fastMath),
         .target(name: "CellModel", dependencies: [.product(name: "Crypto", package: "swift-crypto"), "Tensor", "NN", "ImageIO"], swiftSettings: fastMath),
@@ -58,14 +60,17 @@ let package = Package(
         // slower at -Onone, and the test suite runs it on every dataset image.
         .target(name: "Analysis", dependencies: ["ImageIO", "CellModel", "Tensor"],
                 swiftSettings: fastMath),
+        // Model development above Analysis (DESIGN §3): adaptation, and in time training,
+        // evaluation and cross-validation. The daemon never links it.
+        .target(name: "ModelLab", dependencies: ["Analysis", "CellModel", "NN", "Tensor"], swiftSettings: fastMath),
         .target(name: "Reporting", dependencies: [
-            "Analysis", "CellModel", "ImageIO", "NN",
+            "Analysis", "CellModel", "ImageIO", "NN", "CFileSystem",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(
             name: "leuko",
             dependencies: [
-                "ImageIO", "Tensor", "NN", "CellModel", "Analysis", "Reporting",
+                "ImageIO", "Tensor", "NN", "CellModel", "Analysis", "ModelLab", "Reporting",
                 "JobQueue", "FolderWatch", "Daemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -75,7 +80,8 @@ let package = Package(
         .testTarget(name: "CellModelTests", dependencies: ["CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CellModel", "ImageIO", "NN", "Tensor", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "ModelLab", "CellModel", "ImageIO", "NN", "Tensor", "TestSupport"]),
+        .testTarget(name: "ModelLabTests", dependencies: ["ModelLab", "Analysis", "CellModel", "NN", "Tensor", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Analysis", "CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "FolderWatchTests", dependencies: ["FolderWatch", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: [

@@ -6,8 +6,9 @@ import ImageIO
 import Reporting
 
 /// The daemon's processor: analyses one image (`ImageAnalyzer`) and writes its report set
-/// (`ReportWriter`: `report.json`, `overlay.png`, `cells/NNN.png`, `report.html`) into the
-/// job's output folder, where it appears whole or not at all.
+/// (`ReportWriter`: `report.json`, `overlay.png`, `cells/NNN.png`, `report.html`) into a
+/// report folder of the job's own (`ReportPublication`), where it appears whole or not at all,
+/// and only if the job is still the worker's when it is ready.
 ///
 /// Concurrency: each job in progress has a lane of its own — an analyzer with its own copy of
 /// the network (layers keep per-call state) and its own thread (`DedicatedThreadExecutor`), so
@@ -70,7 +71,7 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
         }
     }
 
-    package func process(_ input: OpenedInput, outputDirectory: String, configuration: Configuration) async throws {
+    package func process(_ input: OpenedInput, report: ReportDestination, configuration: Configuration) async throws -> String {
         let review = reviewFollowsConfiguration ? configuration.review : settings.review
         let lane: Lane
         do {
@@ -80,20 +81,26 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
         }
         defer { giveBack(lane) }
         do {
-            try await withTaskExecutorPreference(lane.executor) {
-                try self.analyse(input, into: outputDirectory, with: lane.analyzer, review: review)
+            let staged = try await withTaskExecutorPreference(lane.executor) {
+                try self.analyse(input, into: report, with: lane.analyzer, review: review)
             }
+            guard !Task.isCancelled, await report.stillOwned() else {
+                staged.discard()
+                throw DaemonError(.processingFailed, "cancelled before its report was published; nothing was published")
+            }
+            return try staged.publish()
         } catch {
             let classified = Self.classify(error)
             throw DaemonError(classified.code, input.naming(classified.message))
         }
     }
 
-    /// The work of one job, on the lane's own thread. Reads the file only through the opened
-    /// descriptor (`readablePath`); the report names it by its queued path and flags cells for
-    /// review with `review`.
-    private func analyse(_ input: OpenedInput, into outputDirectory: String, with analyzer: ImageAnalyzer,
-                         review: ReviewThresholds) throws {
+    /// The work of one job, on the lane's own thread: analyses the image and stages its report
+    /// set (not yet visible). Reads the file only through the opened descriptor
+    /// (`readablePath`); the report names it by its queued path and flags cells for review
+    /// with `review`.
+    private func analyse(_ input: OpenedInput, into report: ReportDestination, with analyzer: ImageAnalyzer,
+                         review: ReviewThresholds) throws -> StagedReport {
         let info = try ImageReader.info(input.readablePath)
         let pixels = info.width.multipliedReportingOverflow(by: info.height)
         guard !pixels.overflow, pixels.partialValue <= maxPixels else {
@@ -103,8 +110,15 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
         analysis.source.path = input.path
         if review != analyzer.settings.review { analysis.review(with: review) }
         try Task.checkCancellation()
-        Self.removeAbandonedStaging(of: outputDirectory)
-        try writer.write(analysis, to: URL(fileURLWithPath: outputDirectory))
+        Self.removeAbandonedStaging(of: report.base)
+        let staged = try writer.stage(analysis, identity: report.identity, base: report.base)
+        do {
+            try report.prepare(staged.path)
+        } catch {
+            staged.discard()
+            throw error
+        }
+        return staged
     }
 
     private func takeLane() throws -> Lane {

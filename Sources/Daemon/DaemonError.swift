@@ -14,6 +14,8 @@ package struct DaemonError: Error, Sendable, Equatable, CustomStringConvertible 
         case inputRejected
         /// A processor's failure that may heal (disk full, out of memory): retried.
         case processingFailed
+        /// Another daemon already runs on the same queue database (`InstanceLock`).
+        case alreadyRunning
     }
 
     package let code: Code

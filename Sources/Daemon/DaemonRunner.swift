@@ -27,8 +27,12 @@ package struct DaemonRunner: Sendable {
     let cancelGrace: Duration
     /// The level every daemon logger follows; a reload sets it from `log_level`.
     package let logThreshold: LogThreshold
+    /// Held while the runner lives: one daemon per queue database.
+    let instanceLock: InstanceLock
 
-    /// Opens (creating if needed) the queue database with `database_mode` permissions.
+    /// Takes the database's `InstanceLock` (throws `DaemonError(.alreadyRunning)` when another
+    /// daemon holds it), then opens (creating if needed) the queue database with
+    /// `database_mode` permissions.
     /// `logThreshold` is the level the daemon's log handlers follow (a reload changes it).
     package init(configuration: Configuration, configurationPath: String? = nil, processor: any JobProcessor,
                  notifier: SystemdNotifier = SystemdNotifier(), logger: Logger, clock: any JobClock = SystemJobClock(),
@@ -44,6 +48,7 @@ package struct DaemonRunner: Sendable {
         self.cancelGrace = cancelGrace
         self.logThreshold = logThreshold ?? LogThreshold(Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info)
         _ = try ReportPermissions(configuration)  // an unknown report_group stops start-up
+        instanceLock = try InstanceLock(database: configuration.database, mode: mode_t(configuration.databaseMode))
         queue = try JobQueue(path: configuration.database, options: configuration.jobQueueOptions, clock: clock)
         try Self.applyDatabaseMode(configuration)
     }

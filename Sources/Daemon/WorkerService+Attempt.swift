@@ -2,13 +2,17 @@ import FolderWatch
 import Foundation
 import JobQueue
 import Logging
+import Reporting
 
 /// The worker's side paths around the processor: the input checks, where the report set
 /// goes, and what happens to the input after success.
 extension WorkerService {
     /// Runs the checks, opens the input (`InputGuard.open`) and runs the processor on it;
-    /// returns nil on success or the failure to record.
-    func attempt(_ job: Job, _ configuration: Configuration) async -> JobFailure? {
+    /// returns nil on success or the failure to record. A job whose report an earlier attempt
+    /// already published (a crash between publishing and recording success) succeeds at once,
+    /// without a second report.
+    func attempt(_ claim: ClaimedJob, _ configuration: Configuration) async -> JobFailure? {
+        let job = claim.job
         let input: OpenedInput
         do {
             input = try InputGuard.open(job.path, configuration)
@@ -23,9 +27,33 @@ extension WorkerService {
         } catch {
             return .permanent("\(error)")
         }
+        let identity = Self.reportIdentity(of: job, configuration)
+        if let published = ReportPublication.published(base: outputDirectory, identity: identity) {
+            logger.notice("job \(job.id): its report was already published by an earlier attempt: \(AdminOutput.oneLine(published))")
+            return nil
+        }
         do {
-            try await processor.process(input, outputDirectory: outputDirectory, configuration: configuration)
-            try ReportPermissions(configuration).apply(to: outputDirectory, outbox: configuration.outbox)
+            let permissions = try ReportPermissions(configuration)
+            let outbox = configuration.outbox
+            let (queue, logger) = (self.queue, self.logger)
+            let destination = ReportDestination(
+                base: outputDirectory, identity: identity,
+                prepare: { staged in try permissions.apply(to: staged, outbox: outbox) },
+                stillOwned: {
+                    do {
+                        _ = try await queue.heartbeat(claim)
+                        return true
+                    } catch let error as JobQueueError where error.code == .staleClaim {
+                        logger.warning("job \(job.id): no longer this worker's (\(error.message)); its report is not published")
+                        return false
+                    } catch {
+                        // The database may be busy: the report's identity keeps it exactly-once.
+                        return true
+                    }
+                })
+            let published = try await processor.process(input, report: destination, configuration: configuration)
+            logger.info("job \(job.id): report published in \(AdminOutput.oneLine(published))")
+            Self.faultAfterPublishing()
             return nil
         } catch let error as DaemonError where error.code == .inputRejected {
             // A file rewritten since it was queued (a writer that paused longer than settle_ms)
@@ -41,7 +69,20 @@ extension WorkerService {
         }
     }
 
-    /// The report folder: mirrored below the outbox from the input's inbox, or below
+    /// Fault injection for the end-to-end tests: with `LEUKO_TEST_KILL_AFTER_PUBLISH=1` in its
+    /// environment the daemon kills itself (SIGKILL) right after publishing a report and before
+    /// recording success, the window that exactly-once publication must survive.
+    static func faultAfterPublishing() {
+        if ProcessInfo.processInfo.environment["LEUKO_TEST_KILL_AFTER_PUBLISH"] == "1" { kill(getpid(), SIGKILL) }
+    }
+
+    /// The identity of `job`'s report: the job in this queue database and its input.
+    static func reportIdentity(of job: Job, _ configuration: Configuration) -> ReportIdentity {
+        ReportIdentity(job: job.id, queue: configuration.database, size: job.size,
+                       mtimeNanoseconds: job.mtimeNanoseconds, contentHash: job.contentHash)
+    }
+
+    /// The first report folder name tried (`ReportPublication`): mirrored below the outbox from the input's inbox, or below
     /// `OUTBOX/_manual/` for a file queued by hand from elsewhere.
     static func reportDirectory(for path: String, _ configuration: Configuration) throws -> String {
         let folder = (path as NSString).deletingLastPathComponent

@@ -94,7 +94,7 @@ package struct WorkerService: Service, CustomStringConvertible {
         let job = claim.job
         let limit = configuration.timeLimitSeconds(forBytes: job.size)
         logger.info("job \(job.id) attempt \(job.attempt): \(AdminOutput.oneLine(job.path)) (time limit \(limit) s)")
-        let running = RunningAttempt { await self.attempt(job, configuration) }
+        let running = RunningAttempt { await self.attempt(claim, configuration) }
         var outcome = await withTaskCancellationHandler {
             await firstEvent(of: running, claim, timeLimit: limit, configuration)
         } onCancel: {

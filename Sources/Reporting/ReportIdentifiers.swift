@@ -10,8 +10,10 @@ import Foundation
 /// - source series/instance: the source image's own (minted: scanner PNG/TIFF/JPEG files have
 ///   no UIDs); the instance UID is `ImageAnalysis.Source.instanceUID`.
 /// - series: one per (image, model weights, software version).
-/// - instance: additionally depends on when the analysis started and how many cells it found,
-///   so a rerun is a new document.
+/// - instance: with `ImageAnalysis.reportKey` (the daemon's jobs), derived from that key alone,
+///   so a job attempted again after a crash gets the same document identity; without it
+///   (`leuko analyze`), it also depends on when the analysis started and how many cells it
+///   found, so a rerun is a new document.
 /// - device: the algorithm (weights hash, model name and version).
 /// - cell `n`: the instance UID with `.n` appended (the tracking UID of measurement group n).
 struct ReportIdentifiers: Sendable, Equatable {
@@ -30,7 +32,11 @@ struct ReportIdentifiers: Sendable, Equatable {
         sourceSeriesUID = Self.uid("leuko/source-series/\(source)")
         sourceInstanceUID = analysis.source.instanceUID
         seriesUID = Self.uid("leuko/sr-series/\(source)/\(model.weightsSHA256)/\(analysis.softwareVersion)")
-        instanceUID = Self.uid("leuko/sr/\(source)/\(model.weightsSHA256)/\(analysis.softwareVersion)/\(started)/\(analysis.cells.count)")
+        if let key = analysis.reportKey {
+            instanceUID = Self.uid("leuko/sr-job/\(key)")
+        } else {
+            instanceUID = Self.uid("leuko/sr/\(source)/\(model.weightsSHA256)/\(analysis.softwareVersion)/\(started)/\(analysis.cells.count)")
+        }
         deviceUID = Self.uid("leuko/device/\(model.weightsSHA256)/\(model.name)/\(model.version)")
     }
 

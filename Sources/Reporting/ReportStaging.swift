@@ -15,7 +15,9 @@ struct ReportStaging {
     let path: String
 
     /// Creates the target's parent (with its parents) and an empty staging folder in it.
-    init(target: String) throws {
+    /// With `targetMustBeFolder`, a target that exists as something else than a folder is
+    /// refused at once (a write into a named folder); publishing a new folder passes false.
+    init(target: String, targetMustBeFolder: Bool = true) throws {
         var target = target
         while target.count > 1 && target.hasSuffix("/") { target.removeLast() }
         self.target = target
@@ -23,7 +25,7 @@ struct ReportStaging {
         let parent = url.deletingLastPathComponent().path
         let name = url.lastPathComponent
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), !isDirectory.boolValue {
+        if targetMustBeFolder, FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw ReportingError(.outputDirectory, path: target, "exists and is not a folder")
         }
         do {
@@ -81,7 +83,7 @@ struct ReportStaging {
         try Self.syncDirectory(target)
     }
 
-    private var parent: String { URL(fileURLWithPath: target).deletingLastPathComponent().path }
+    var parent: String { URL(fileURLWithPath: target).deletingLastPathComponent().path }
 
     /// `NNN.png` with three or more digits: the names this writer owns inside `cells/`.
     static func isCellImageName(_ name: String) -> Bool {
@@ -90,7 +92,7 @@ struct ReportStaging {
         return stem.count >= 3 && stem.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
-    private static func syncDirectory(_ directory: String) throws {
+    static func syncDirectory(_ directory: String) throws {
         let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
             throw ReportingError(.outputDirectory, path: directory, "cannot open the folder to sync it: \(String(cString: strerror(errno)))")

@@ -40,7 +40,7 @@ package struct ReportWriter: Sendable {
     }
 
     /// Writes each format into `folder`; returns the relative paths written, `report.json` last.
-    private func writeFiles(_ analysis: ImageAnalysis, into folder: String) throws -> [String] {
+    func writeFiles(_ analysis: ImageAnalysis, into folder: String) throws -> [String] {
         var written: [String] = []
         var cellFiles: [Int: String] = [:]
         if formats.contains(.cells) {

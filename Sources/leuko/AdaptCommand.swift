@@ -2,11 +2,14 @@ import Analysis
 import ArgumentParser
 import CellModel
 import Foundation
+import ModelLab
 import Tensor
 
-/// `leuko adapt`: adapts weights to a lab's own, unlabelled images by re-estimating the
-/// network's batch-norm statistics on the cells the localiser finds in them
-/// (`BatchNormAdaptation`), and writes the adapted weights to a new file.
+/// `leuko adapt`: adapts weights to a lab's own images and writes the adapted weights to a new
+/// file. Without labels, it re-estimates the network's batch-norm statistics on the cells the
+/// localiser finds in them (`BatchNormAdaptation`); with `--verified` folders of cells the
+/// lab's technicians verified, it also fine-tunes the chosen parts on them and refuses weights
+/// that are worse on the verified cells it kept aside (`VerifiedCellAdaptation`).
 struct AdaptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adapt",
@@ -25,6 +28,15 @@ struct AdaptCommand: ParsableCommand {
     )
 
     @Argument(help: "Images, or folders searched for images (jpg, png, tif, bmp).") var images: [String] = []
+    @Option(name: .customLong("verified"), help: "A folder of the lab's verified cells in the dataset layout (index.csv with image, class, optional mask or annotation); repeatable. Fine-tunes on them; the images and --data folders are then optional unlabelled cells of the lab.")
+    var verified: [String] = []
+    @Option(help: "With --verified: the parts to fine-tune, comma-separated: head, norms, last-stage.")
+    var tune = "head,norms"
+    @Option(help: "With --verified: fine-tuning steps (0: batch-norm statistics only).") var steps = VerifiedCellAdaptation().steps
+    @Option(help: "With --verified: the fine-tuning's peak learning rate (AdamW, cosine decay).")
+    var learningRate: Float = VerifiedCellAdaptation().learningRate
+    @Option(help: "With --verified: share of each class's verified cells kept aside to judge the result.")
+    var checkShare = VerifiedCellAdaptation().checkShare
     @Option(help: "A dataset folder whose images are used (repeatable; labels are not read).") var data: [String] = []
     @Option(help: "With --data: which part of each dataset folder (validation, train, all).") var split: SplitChoice = .all
     @Option(help: "Weights to adapt (default: the bundled model).") var weights: String?
@@ -37,7 +49,13 @@ struct AdaptCommand: ParsableCommand {
     @Option(help: "Threads.") var threads = 2
 
     func validate() throws {
-        guard !images.isEmpty || !data.isEmpty else { throw ValidationError("give images or folders, or --data DIR") }
+        guard !images.isEmpty || !data.isEmpty || !verified.isEmpty else {
+            throw ValidationError("give images or folders, --data DIR or --verified DIR")
+        }
+        guard steps >= 0, (0.05..<1).contains(checkShare), learningRate > 0 else {
+            throw ValidationError("--steps must be 0 or more, --check-share in [0.05, 1) and --learning-rate positive")
+        }
+        _ = try tunedParts()
         guard (0...1).contains(blend) else { throw ValidationError("--blend must be in [0, 1]") }
         guard maxCellsPerImage > 0, maxCells >= 2, threads > 0 else {
             throw ValidationError("--max-cells-per-image and --threads must be positive, --max-cells at least 2")
@@ -52,6 +70,7 @@ struct AdaptCommand: ParsableCommand {
             throw ValidationError("--out must be a new file: keep the original weights to compare against")
         }
         let model = try ModelFile.load(input)
+        if !verified.isEmpty { return try runVerified(model: model, output: output) }
         var paths = try ImagePaths.expand(images)
         for directory in data {
             let dataset = try Dataset.load(directory: directory)

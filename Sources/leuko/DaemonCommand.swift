@@ -16,8 +16,9 @@ struct DaemonCommand: AsyncParsableCommand {
         discussion: """
             Signals: SIGTERM/SIGINT stop gracefully, SIGHUP reloads the configuration. \
             Exit status: 0 after a graceful stop; 78 the configuration or the model it names is \
-            missing or invalid; 73 the database's permissions cannot be set; 74 the queue \
-            database cannot be opened; 70 any other error that stopped the daemon.
+            missing or invalid; 75 another daemon already runs on the same queue database; 73 \
+            the database's permissions cannot be set; 74 the queue database cannot be opened; 70 \
+            any other error that stopped the daemon.
             """)
 
     @Option(help: "The configuration file (TOML; see etc/leuko.toml).")
@@ -74,6 +75,7 @@ enum DaemonExit {
             switch error.code {
             case .configuration: 78         // EX_CONFIG
             case .output: 73                // EX_CANTCREAT
+            case .alreadyRunning: 75        // EX_TEMPFAIL
             case .systemd, .inputRejected, .processingFailed: 70  // EX_SOFTWARE
             }
         case let error as FolderWatchError where error.code == .invalidOptions: 78

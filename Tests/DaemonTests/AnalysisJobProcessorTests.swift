@@ -23,6 +23,11 @@ import Daemon
     /// `path` opened as a worker opens its job's input.
     func open(_ path: String) throws -> OpenedInput { try InputGuard.open(path, configuration()) }
 
+    /// A destination for job `job` (the worker's checks left out).
+    func report(_ output: String, job: Int64 = 1, stillOwned: @escaping @Sendable () async -> Bool = { true }) -> ReportDestination {
+        ReportDestination(base: output, identity: ReportIdentity(key: "test-job/\(job)"), stillOwned: stillOwned)
+    }
+
     func writeField(_ name: String) throws -> String {
         try FileManager.default.createDirectory(atPath: base + "/in", withIntermediateDirectories: true)
         let path = base + "/in/" + name
@@ -49,7 +54,8 @@ import Daemon
         // What a daemon killed mid-write leaves beside the report folder.
         try FileManager.default.createDirectory(atPath: base + "/out/.field.tmp-999999-42/cells", withIntermediateDirectories: true)
         let processor = try AnalysisJobProcessor(configuration: configuration(), softwareVersion: "test")
-        try await processor.process(open(input), outputDirectory: output, configuration: configuration())
+        let published = try await processor.process(open(input), report: report(output), configuration: configuration())
+        #expect(published == output)
         let json = try #require(FileManager.default.contents(atPath: output + "/report.json"))
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         #expect(!object.isEmpty)
@@ -61,9 +67,15 @@ import Daemon
         let cells = (try? FileManager.default.contentsOfDirectory(atPath: output + "/cells")) ?? []
         #expect(!cells.isEmpty, "at least one cell found")
         #expect(try FileManager.default.contentsOfDirectory(atPath: base + "/out") == ["field"], "staging leftovers removed")
-        // Twice into the same folder (a retried job): still one complete set.
-        try await processor.process(open(input), outputDirectory: output, configuration: configuration())
-        #expect(try FileManager.default.contentsOfDirectory(atPath: base + "/out") == ["field"])
+        #expect(ReportIdentity(key: "test-job/1").owns(output))
+        // Another job for the same name (a scanner reusing it) gets a folder of its own; the
+        // first report is untouched.
+        let first = try Data(contentsOf: URL(fileURLWithPath: output + "/report.json"))
+        let second = try await processor.process(open(input), report: report(output, job: 2), configuration: configuration())
+        #expect(second == output + "-2")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base + "/out").sorted() == ["field", "field-2"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: output + "/report.json")) == first)
+        #expect(ReportIdentity(key: "test-job/2").owns(second) && !ReportIdentity(key: "test-job/2").owns(output))
     }
 
     /// A reload changes the review thresholds between jobs: the same processor (its lanes
@@ -75,7 +87,7 @@ import Daemon
         let processor = try AnalysisJobProcessor(configuration: configuration(), softwareVersion: "test")
         func reviewFlags(lowConfidence: Double, lowConsistency: Double, into name: String) async throws -> Int {
             let output = base + "/out/" + name
-            try await processor.process(open(input), outputDirectory: output, configuration: configuration {
+            _ = try await processor.process(open(input), report: report(output), configuration: configuration {
                 $0.lowConfidence = lowConfidence; $0.lowConsistency = lowConsistency
             })
             let html = try String(contentsOfFile: output + "/report.html", encoding: .utf8)
@@ -99,7 +111,7 @@ import Daemon
         let processor = try AnalysisJobProcessor(configuration: configuration(), softwareVersion: "test")
         let small = try AnalysisJobProcessor(configuration: configuration { $0.maxPixels = 96 * 95 }, softwareVersion: "test")
         for (processor, input, reason) in [(processor, truncated, "truncated.png"), (processor, text, "notes.tif"), (small, good, "max_pixels")] {
-            await #expect { try await processor.process(open(input), outputDirectory: base + "/out/x", configuration: configuration()) } throws: { error in
+            await #expect { try await processor.process(open(input), report: report(base + "/out/x"), configuration: configuration()) } throws: { error in
                 guard let error = error as? DaemonError else { return false }
                 return error.code == .inputRejected && error.message.contains(reason)
             }
@@ -118,7 +130,7 @@ import Daemon
         let error = await Task { () async -> (any Error)? in
             withUnsafeCurrentTask { $0?.cancel() }
             do {
-                try await processor.process(open(input), outputDirectory: output, configuration: configuration())
+                _ = try await processor.process(open(input), report: report(output), configuration: configuration())
                 return nil
             } catch {
                 return error
@@ -128,8 +140,22 @@ import Daemon
         #expect(daemonError.code == .processingFailed && daemonError.message.contains("cancelled"), "\(daemonError)")
         #expect(!FileManager.default.fileExists(atPath: output))
         // The lane is usable again afterwards.
-        try await processor.process(open(input), outputDirectory: output, configuration: configuration())
+        _ = try await processor.process(open(input), report: report(output), configuration: configuration())
         #expect(FileManager.default.fileExists(atPath: output + "/report.json"))
+    }
+
+    /// A job cancelled (or taken over) while it ran: its report was staged, but the worker no
+    /// longer owns the job when it is ready, so nothing is published.
+    @Test(.enabled(if: haveModel, "Models/leuko-wbc-v1.safetensors is missing"))
+    func aJobNoLongerOwnedPublishesNothing() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let input = try writeField("field.png")
+        let processor = try AnalysisJobProcessor(configuration: configuration(), softwareVersion: "test")
+        let output = base + "/out/field"
+        await #expect { _ = try await processor.process(open(input), report: report(output, stillOwned: { false }), configuration: configuration()) } throws: { error in
+            (error as? DaemonError)?.message.contains("nothing was published") == true
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: base + "/out") == [], "no report, no staging left")
     }
 
     @Test func aMissingModelIsAConfigurationErrorNamingTheKey() {

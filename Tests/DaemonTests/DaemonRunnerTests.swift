@@ -23,7 +23,8 @@ final class FakeProcessor: JobProcessor, @unchecked Sendable {
     /// The review thresholds of the configuration the last job on `path` ran with.
     func review(of path: String) -> ReviewThresholds? { lock.withLock { reviewThresholds[path] } }
 
-    func process(_ input: OpenedInput, outputDirectory: String, configuration: Configuration) async throws {
+    func process(_ input: OpenedInput, report: ReportDestination, configuration: Configuration) async throws -> String {
+        let outputDirectory = report.base
         let inputPath = input.path
         let name = (inputPath as NSString).lastPathComponent
         let firstTime = lock.withLock { () -> Bool in
@@ -36,6 +37,7 @@ final class FakeProcessor: JobProcessor, @unchecked Sendable {
         let size = try Data(contentsOf: URL(fileURLWithPath: input.readablePath)).count  // read as the worker opened it
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         try Data("{\"size\": \(size)}".utf8).write(to: URL(fileURLWithPath: outputDirectory + "/report.json"), options: .atomic)
+        return outputDirectory
     }
 }
 

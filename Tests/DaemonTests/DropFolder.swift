@@ -2,6 +2,7 @@ import Daemon
 import Foundation
 import Glibc
 import ImageIO
+import Reporting
 
 /// The end-to-end test's folders (inbox, outbox, a staging folder outside the inbox on the
 /// same file system, the database, the configuration) and the files it drops, with what each
@@ -193,12 +194,14 @@ final class DropFolder {
         return found
     }
 
-    /// Hidden entries below the outbox (a report writer's staging folders).
+    /// Hidden entries below the outbox (a report writer's staging folders), other than each
+    /// report's identity marker.
     func hiddenLeftovers() -> [String] {
         let walker = FileManager.default.enumerator(atPath: outbox)
         var found: [String] = []
         while let relative = walker?.nextObject() as? String {
-            if (relative as NSString).lastPathComponent.hasPrefix(".") { found.append(relative) }
+            let name = (relative as NSString).lastPathComponent
+            if name.hasPrefix("."), name != ReportIdentity.fileName { found.append(relative) }
         }
         return found
     }

@@ -24,7 +24,8 @@ final class HangingProcessor: JobProcessor, @unchecked Sendable {
     /// Lets every blocked call return (it then throws).
     func release() { for _ in 0..<8 { gate.signal() } }
 
-    func process(_ input: OpenedInput, outputDirectory: String, configuration: Configuration) async throws {
+    func process(_ input: OpenedInput, report: ReportDestination, configuration: Configuration) async throws -> String {
+        let outputDirectory = report.base
         if (input.path as NSString).lastPathComponent.hasPrefix("hang") {
             try await withTaskExecutorPreference(executor) {
                 if cooperative {
@@ -38,6 +39,7 @@ final class HangingProcessor: JobProcessor, @unchecked Sendable {
         }
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         try Data("{}".utf8).write(to: URL(fileURLWithPath: outputDirectory + "/report.json"), options: .atomic)
+        return outputDirectory
     }
 }
 

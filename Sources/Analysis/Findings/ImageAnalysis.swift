@@ -56,6 +56,11 @@ package struct ImageAnalysis: Sendable {
     package var stageMilliseconds: [String: Double]
     /// Total wall time in seconds.
     package var processingSeconds: Double
+    /// The identity of the request this analysis answers when it is more than the image (the
+    /// daemon's job and the input's content hash; see `ReportIdentity`). When set, the
+    /// report's SOP Instance UID is derived from it alone, so every attempt of the same job
+    /// yields the same document identity; nil for `leuko analyze`, where each run is new.
+    package var reportKey: String?
 
     package init(source: Source, model: ModelIdentity, softwareVersion: String, cells: [CellFinding],
                  overlayBase: RGBRaster?, overlayScale: Double, startedAt: Date,
