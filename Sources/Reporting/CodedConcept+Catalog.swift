@@ -55,6 +55,7 @@ extension CodedConcept {
     static let summaryText = CodedConcept("SUMMARY", "99LEUKO", "Differential count summary")
     static let sourcePath = CodedConcept("SRCPATH", "99LEUKO", "Source image file path")
     static let sourceSHA256 = CodedConcept("SRCSHA256", "99LEUKO", "Source image file SHA-256")
+    static let pixelSpacingSource = CodedConcept("PXSPACINGSRC", "99LEUKO", "Pixel spacing source")
     static let weightsSHA256 = CodedConcept("WEIGHTSSHA256", "99LEUKO", "Model weights SHA-256")
     static let nucleusCytoplasmRatio = CodedConcept("NCRATIO", "99LEUKO", "Nucleus to cytoplasm area ratio")
     static let runnerUp = CodedConcept("RUNNERUP", "99LEUKO", "Second most probable cell type")

@@ -48,6 +48,15 @@ struct HTMLReport {
         return html
     }
 
+    /// The pixel size and where it comes from.
+    static func pixelSpacingText(_ s: ImageAnalysis.Source) -> String {
+        guard let spacing = s.pixelSpacing else { return "not recorded (areas in pixels)" }
+        let value = String(format: "%.4g x %.4g µm", spacing.x, spacing.y)
+        guard let estimate = s.scaleEstimate else { return value + " (recorded in the file)" }
+        return value + String(format: ", estimated from %d red cells (typical diameter %.1f pixels taken as 7.5 µm): areas are estimates",
+                              estimate.cells, estimate.medianDiameter)
+    }
+
     private func sourceSection(_ summary: ReportSummary) -> String {
         let s = analysis.source
         var rows: [(String, String)] = [
@@ -55,7 +64,7 @@ struct HTMLReport {
             ("SHA-256", s.sha256),
             ("Format", s.format),
             ("Size", "\(s.width) x \(s.height) pixels"),
-            ("Pixel spacing", s.pixelSpacing.map { String(format: "%.4g x %.4g µm", $0.x, $0.y) } ?? "not recorded (areas in pixels)"),
+            ("Pixel spacing", Self.pixelSpacingText(s)),
             ("Model", "\(analysis.model.name) \(analysis.model.version)"),
             ("Leuko", analysis.softwareVersion),
             ("Started", summary.startedAt),

@@ -6,6 +6,16 @@ import CellModel
 /// measurements (one TID 1410 measurement group per cell, then one TID 1501 group holding the
 /// differential count), and the qualitative evaluations (the summary as text).
 extension MeasurementReport {
+    /// Where the pixel size behind the areas comes from, when there is one.
+    static func pixelSpacingSource(_ source: ImageAnalysis.Source) -> [DicomDataset] {
+        guard source.pixelSpacing != nil else { return [] }
+        let text = source.scaleEstimate.map {
+            String(format: "estimated from %d red cells (typical diameter %.1f pixels taken as 7.5 um): %.4f um per pixel; areas are estimates",
+                   $0.cells, $0.medianDiameter, $0.micronsPerPixel)
+        } ?? "recorded in the source file"
+        return [SRContentItem.text(.hasAcqContext, .pixelSpacingSource, text)]
+    }
+
     static func content(_ analysis: ImageAnalysis, _ ids: ReportIdentifiers) -> [DicomDataset] {
         let image = sourceImage(ids)
         let summary = ReportSummary(analysis)
@@ -24,7 +34,7 @@ extension MeasurementReport {
                     SRContentItem.image(.contains, image, children: [
                         SRContentItem.text(.hasAcqContext, .sourcePath, analysis.source.path),
                         SRContentItem.text(.hasAcqContext, .sourceSHA256, analysis.source.sha256),
-                    ]),
+                    ] + pixelSpacingSource(analysis.source)),
                 ]),
             ]),
             SRContentItem.container(.contains, .imagingMeasurements, children: measurements),

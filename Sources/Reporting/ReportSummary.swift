@@ -43,6 +43,10 @@ package struct ReportSummary: Codable, Sendable, Equatable {
     package var stageMilliseconds: [String: Double]
     /// Set by `leuko analyze` (nil, and left out of the JSON, elsewhere).
     package var peakResidentBytes: Int?
+    /// µm per pixel (nil when neither recorded nor estimated), and whether it was estimated
+    /// from the red cells rather than read from the file.
+    package var micronsPerPixel: Double?
+    package var scaleEstimated: Bool
 
     enum CodingKeys: String, CodingKey {
         case source
@@ -61,6 +65,8 @@ package struct ReportSummary: Codable, Sendable, Equatable {
         case processingSeconds = "processing_seconds"
         case stageMilliseconds = "stage_milliseconds"
         case peakResidentBytes = "peak_rss_bytes"
+        case micronsPerPixel = "microns_per_pixel"
+        case scaleEstimated = "scale_estimated"
     }
 
     /// The summary of `analysis`.
@@ -74,6 +80,8 @@ package struct ReportSummary: Codable, Sendable, Equatable {
         }
         let flagged = analysis.cells.filter { !$0.flags.isEmpty }
         source = analysis.source.path
+        micronsPerPixel = analysis.source.pixelSpacing.map { ($0.x + $0.y) / 2 }
+        scaleEstimated = analysis.source.scaleEstimate != nil
         sourceSHA256 = analysis.source.sha256
         sopInstanceUID = ReportIdentifiers(analysis).instanceUID
         model = analysis.model.name

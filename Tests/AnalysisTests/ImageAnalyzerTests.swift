@@ -18,7 +18,7 @@ import TestSupport
         defer { scratch.remove() }
         let path = scratch.path + "/field.png"
         try ImageWriter.writePNG(PipelineFixtures.field(cells: Self.centres).image(), to: path)
-        let analysis = try PipelineFixtures.analyzer().analyze(path: path)
+        let analysis = try PipelineFixtures.analyzer { $0.estimatesScale = false }.analyze(path: path)
         #expect(analysis.cells.count == 3)
         #expect(Self.matched(analysis.cells, Self.centres))
         #expect(analysis.cells.map(\.number) == [1, 2, 3])
@@ -52,7 +52,7 @@ import TestSupport
         try ImageWriter.writeTIFF(image, to: scratch.path + "/plain.tif")
         image.pixelSpacing = PixelSpacing(x: 0.5, y: 0.5)
         try ImageWriter.writeTIFF(image, to: scratch.path + "/spaced.tif")
-        let analyzer = try PipelineFixtures.analyzer()
+        let analyzer = try PipelineFixtures.analyzer { $0.estimatesScale = false }
         let plain = try analyzer.analyze(path: scratch.path + "/plain.tif")
         let spaced = try analyzer.analyze(path: scratch.path + "/spaced.tif")
         #expect(plain.cells.count == 3 && spaced.cells.count == 3)
@@ -60,6 +60,29 @@ import TestSupport
         for (a, b) in zip(plain.cells, spaced.cells) {
             #expect(a.areaUnit == .pixel && b.areaUnit == .squareMicrometre)
             #expect(abs(b.cellArea - a.cellArea * 0.25) < 1e-9 && abs(b.nucleusArea - a.nucleusArea * 0.25) < 1e-9)
+        }
+        // With the estimate on (the default), the recorded spacing still wins.
+        let recorded = try PipelineFixtures.analyzer().analyze(path: scratch.path + "/spaced.tif")
+        #expect(recorded.source.pixelSpacing == PixelSpacing(x: 0.5, y: 0.5) && recorded.source.scaleEstimate == nil)
+    }
+
+    /// A field whose file records no pixel size gets one from its red cells: areas in µm²,
+    /// marked as estimated, equal to the pixel areas times the estimated pixel area.
+    @Test func withoutARecordedSpacingTheRedCellsGiveOne() throws {
+        let scratch = try ScratchFolder(prefix: "analyze")
+        defer { scratch.remove() }
+        let path = scratch.path + "/field.png"
+        try ImageWriter.writePNG(PipelineFixtures.field(cells: Self.centres).image(), to: path)
+        let inPixels = try PipelineFixtures.analyzer { $0.estimatesScale = false }.analyze(path: path)
+        let estimated = try PipelineFixtures.analyzer().analyze(path: path)
+        let estimate = try #require(estimated.source.scaleEstimate)
+        let spacing = try #require(estimated.source.pixelSpacing)
+        #expect(spacing.x == estimate.micronsPerPixel && spacing.y == estimate.micronsPerPixel)
+        #expect(abs(estimate.micronsPerPixel * estimate.medianDiameter - 7.5) < 1e-9)
+        #expect(inPixels.source.scaleEstimate == nil && inPixels.source.pixelSpacing == nil)
+        for (a, b) in zip(inPixels.cells, estimated.cells) {
+            #expect(a.areaUnit == .pixel && b.areaUnit == .squareMicrometre)
+            #expect(abs(b.cellArea - a.cellArea * spacing.x * spacing.y) < 1e-6 * a.cellArea)
         }
     }
 
@@ -112,7 +135,7 @@ import TestSupport
         let path = scratch.path + "/field.png"
         try ImageWriter.writePNG(PipelineFixtures.field(cells: Self.centres).image(), to: path)
         let model = try ModelFile.load(PipelineFixtures.bundledModelURL!)
-        let analysis = try PipelineFixtures.analyzer(model).analyze(path: path)
+        let analysis = try PipelineFixtures.analyzer(model) { $0.estimatesScale = false }.analyze(path: path)
         #expect(analysis.cells.count == 3)
         #expect(Self.matched(analysis.cells, Self.centres))
         // The drawn cells: nucleus radius 14 (616 px), cell radius 25.2 (1995 px). The mask

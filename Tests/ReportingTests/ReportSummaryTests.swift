@@ -32,7 +32,7 @@ import Testing
         let keys: Set<String> = ["source", "source_sha256", "sop_instance_uid", "model", "model_version",
                                  "software_version", "started_at", "cells_detected", "wbc_counted", "differential",
                                  "flagged_cells", "flagged_cell_numbers", "flag_counts", "processing_seconds",
-                                 "stage_milliseconds"]
+                                 "stage_milliseconds", "scale_estimated"]
         #expect(Set(object.keys) == keys)
         #expect(object["source"] as? String == ReportFixtures.hostileName)
         #expect(object["started_at"] as? String == "2026-11-18T11:06:40.250Z")

@@ -15,6 +15,9 @@ package struct ImageAnalysis: Sendable {
         package var height: Int
         /// Micrometres per pixel when the file says so.
         package var pixelSpacing: PixelSpacing?
+        /// Set when `pixelSpacing` was not recorded in the file but estimated from the image's
+        /// red cells (`RedCellScale`); areas in µm² are then estimates too.
+        package var scaleEstimate: RedCellScale.Estimate?
         /// Container format name (as `leuko inspect` prints it), e.g. "TIFF", "PNG".
         package var format: String
 

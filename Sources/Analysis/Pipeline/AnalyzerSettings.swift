@@ -42,6 +42,9 @@ package struct AnalyzerSettings: Sendable, Equatable {
     package var contourTolerance = 0.75
     /// Crops per network batch.
     package var batchSize = 16
+    /// When the file records no pixel size, estimate it from the red cells (`RedCellScale`)
+    /// so areas are reported in µm² (marked as estimated).
+    package var estimatesScale = true
     /// Test-time views averaged per crop (1, 2, 4 or 8 turned/flipped copies; see
     /// `TestTimeViews`): each costs one more forward pass of the network.
     package var views = 2
