@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "JobQueue", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "FolderWatch"),
         .target(name: "Daemon", dependencies: [
-            "JobQueue", "FolderWatch", "ImageIO", "CellModel", "Analysis", "Reporting",
+            "JobQueue", "FolderWatch", "ImageIO", "CellModel", "Analysis", "Reporting", "CFileSystem",
             .product(name: "TOMLKit", package: "TOMLKit"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

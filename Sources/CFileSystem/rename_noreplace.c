@@ -18,3 +18,12 @@ int leuko_rename_noreplace(const char *from, const char *to) {
     return -1;
 #endif
 }
+
+int leuko_renameat_noreplace(int fromdir, const char *from, int todir, const char *to) {
+#ifdef SYS_renameat2
+    return (int)syscall(SYS_renameat2, fromdir, from, todir, to, RENAME_NOREPLACE);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}

@@ -105,19 +105,21 @@ extension WorkerService {
         return nil
     }
 
-    /// `on_success = "move:DIR"`: moves the input below DIR, mirroring its path below the inbox.
-    func moveAfterSuccess(_ path: String, _ configuration: Configuration) {
+    /// `on_success = "move:DIR"`: moves the input below DIR, mirroring its path below the inbox
+    /// (`InputMover`: no link followed, nothing replaced). A file queued from outside every
+    /// inbox is not moved.
+    func moveAfterSuccess(_ job: Job, _ configuration: Configuration) {
         guard case .move(let target) = configuration.onSuccess else { return }
-        let inbox = Self.inbox(containing: path, in: configuration.inboxes)
-        let relative = inbox.map { String(path.dropFirst($0.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
-            ?? (path as NSString).lastPathComponent
-        let destination = target + "/" + relative.split(separator: "/").map { OutputLocation.sanitise(String($0)) }.joined(separator: "/")
+        guard let inbox = Self.inbox(containing: job.path, in: configuration.inboxes) else {
+            logger.warning("job \(job.id): \(AdminOutput.oneLine(job.path)) is not inside an inbox; not moved")
+            return
+        }
+        let relative = String(job.path.dropFirst(inbox.count)).split(separator: "/").map(String.init)
         do {
-            try FileManager.default.createDirectory(atPath: (destination as NSString).deletingLastPathComponent,
-                                                    withIntermediateDirectories: true)
-            guard rename(path, destination) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            let moved = try InputMover.move(relative, inbox: inbox, to: target, size: job.size, mtimeNanoseconds: job.mtimeNanoseconds)
+            logger.info("job \(job.id): input moved to \(AdminOutput.oneLine(moved))")
         } catch {
-            logger.warning("cannot move \(AdminOutput.oneLine(path)) to \(AdminOutput.oneLine(destination)): \(error)")
+            logger.warning("job \(job.id): cannot move \(AdminOutput.oneLine(job.path)) to \(AdminOutput.oneLine(target)): \(error)")
         }
     }
 }

@@ -196,7 +196,7 @@ package struct WorkerService: Service, CustomStringConvertible {
             case .finished(nil):
                 try await queue.complete(claim)
                 logger.info("job \(id) succeeded")
-                moveAfterSuccess(claim.job.path, configuration)
+                moveAfterSuccess(claim.job, configuration)
             case .finished(let failure?):
                 try await record(claim, failure)
             case .timeLimit(let seconds, let abandoned):

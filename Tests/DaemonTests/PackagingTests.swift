@@ -80,6 +80,9 @@ import Testing
         #expect(sysusers.contains("\nu leuko - "))
         let tmpfiles = try String(contentsOfFile: destdir + "/opt/leuko/lib/tmpfiles.d/leuko.conf", encoding: .utf8)
         #expect(tmpfiles.contains("d /var/lib/leuko/inbox") && tmpfiles.contains("d /var/lib/leuko/outbox"))
+        // Sticky inbox (scanner accounts cannot delete each other's files); outbox not world-listable.
+        #expect(tmpfiles.contains("d /var/lib/leuko/inbox   3770 leuko leuko -"), "\(tmpfiles)")
+        #expect(tmpfiles.contains("d /var/lib/leuko/outbox  2750 leuko leuko -"), "\(tmpfiles)")
         let model = "/opt/leuko/share/leuko/leuko-wbc-v1.safetensors"
         #expect(files.contentsEqual(atPath: destdir + model, andPath: ToolRun.packageRoot + "/Models/leuko-wbc-v1.safetensors"))
         #expect(mode(model) == 0o644)

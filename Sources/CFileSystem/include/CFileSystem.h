@@ -8,4 +8,8 @@
 /// falls back to another no-clobber primitive).
 int leuko_rename_noreplace(const char *from, const char *to);
 
+/// The same relative to directory descriptors (renameat2(olddirfd, from, newdirfd, to,
+/// RENAME_NOREPLACE)): `from` and `to` are single names inside those directories.
+int leuko_renameat_noreplace(int fromdir, const char *from, int todir, const char *to);
+
 #endif
