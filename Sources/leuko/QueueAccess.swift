@@ -44,6 +44,9 @@ enum AdminExit {
         case .invalidTransition: 69  // EX_UNAVAILABLE: not allowed in the job's state
         case .invalidOptions: 64     // EX_USAGE
         case .staleClaim, .database: 74  // EX_IOERR
+        case .corrupt: 65            // EX_DATAERR: the database file is damaged (the daemon is not restarted)
+        case .fileMoved: 66          // EX_NOINPUT: the database file went away while open (not restarted)
+        case .readOnly: 77           // EX_NOPERM: the database file cannot be written (not restarted)
         }
     }
 }
