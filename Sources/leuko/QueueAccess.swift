@@ -15,11 +15,16 @@ struct QueueLocation: ParsableArguments {
     /// Opens the queue. With `mustExist`, a missing database file is an error rather than a
     /// new empty queue. Runs safely beside the daemon (SQLite WAL, immediate transactions).
     func open(mustExist: Bool = true) throws -> JobQueue {
-        let path = try database ?? Configuration.load(path: config).database
+        let path = try path()
         if mustExist && !FileManager.default.fileExists(atPath: path) {
             throw JobQueueError(.notFound, "no queue database at \(path) (has the daemon run? see --database, --config)")
         }
         return try JobQueue(path: path)
+    }
+
+    /// The queue database's path (`--database`, else the configuration's `database`).
+    func path() throws -> String {
+        try database ?? Configuration.load(path: config).database
     }
 }
 
