@@ -54,7 +54,7 @@ package final class JobQueue: Sendable {
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(options.synchronous.rawValue)")
             }
-            try JobQueueSchema.migrator.migrate(pool)
+            try JobQueueSchema.migrate(pool)
         } catch let error as DatabaseError {
             throw JobQueueError(error, path: path, context: "cannot open")
         } catch let error as JobQueueError {
