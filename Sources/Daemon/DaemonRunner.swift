@@ -7,7 +7,7 @@ import UnixSignals
 
 /// Wires the daemon: opens the queue, recovers jobs a previous run left `running`, and builds
 /// the service group — status (READY, STATUS, WATCHDOG), maintenance (lease rescue, pruning),
-/// the worker pool, ingest (watch -> enqueue), reload (re-read the configuration file on each
+/// the database guard (stops the daemon when its database becomes unusable), the worker pool, ingest (watch -> enqueue), reload (re-read the configuration file on each
 /// trigger: SIGHUP by default) and the shutdown announcer (STOPPING).
 ///
 /// Graceful shutdown (SIGTERM/SIGINT, or `triggerGracefulShutdown` in tests) stops the
@@ -32,7 +32,8 @@ package struct DaemonRunner: Sendable {
 
     /// Takes the database's `InstanceLock` (throws `DaemonError(.alreadyRunning)` when another
     /// daemon holds it), then opens (creating if needed) the queue database with
-    /// `database_mode` permissions.
+    /// `database_mode` permissions, checking it first (`PRAGMA quick_check`, writable): a damaged
+    /// file throws `JobQueueError(.corrupt)`, one that cannot be written `.readOnly`.
     /// `logThreshold` is the level the daemon's log handlers follow (a reload changes it).
     package init(configuration: Configuration, configurationPath: String? = nil, processor: any JobProcessor,
                  notifier: SystemdNotifier = SystemdNotifier(), logger: Logger, clock: any JobClock = SystemJobClock(),
@@ -49,15 +50,21 @@ package struct DaemonRunner: Sendable {
         self.logThreshold = logThreshold ?? LogThreshold(Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info)
         _ = try ReportPermissions(configuration)  // an unknown report_group stops start-up
         instanceLock = try InstanceLock(database: configuration.database, mode: mode_t(configuration.databaseMode))
-        queue = try JobQueue(path: configuration.database, options: configuration.jobQueueOptions, clock: clock)
+        queue = try JobQueue(path: configuration.database, options: configuration.jobQueueOptions, clock: clock,
+                             verifyAtOpen: true)
         try Self.applyDatabaseMode(configuration)
     }
 
-    /// Gives the database and its `-wal`/`-shm` files `database_mode`.
+    /// Gives the database and its `-wal`/`-shm` files `database_mode` where they exist and
+    /// have another mode (at start-up, on a reload, and at each `DatabaseGuardService` check).
     static func applyDatabaseMode(_ configuration: Configuration) throws {
-        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: configuration.database + suffix) {
-            guard chmod(configuration.database + suffix, mode_t(configuration.databaseMode)) == 0 else {
-                throw DaemonError(.output, "cannot set permissions of \(configuration.database + suffix): \(String(cString: strerror(errno)))")
+        let mode = mode_t(configuration.databaseMode)
+        for suffix in ["", "-wal", "-shm"] {
+            let path = configuration.database + suffix
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & 0o7777 != mode else { continue }
+            guard chmod(path, mode) == 0 else {
+                throw DaemonError(.output, "cannot set permissions of \(path) to \(String(mode, radix: 8)): \(String(cString: strerror(errno)))")
             }
         }
     }
@@ -91,6 +98,7 @@ package struct DaemonRunner: Sendable {
                                          statusInterval: .seconds(configuration.statusIntervalSeconds), logger: logger,
                                          store: store)),
             .init(service: MaintenanceService(queue: queue, configuration: configuration, logger: logger, store: store)),
+            .init(service: DatabaseGuardService(queue: queue, store: store, logger: logger)),
         ]
         services.append(.init(service: WorkerPoolService(queue: queue, processor: processor, store: store,
                                                          health: health, logger: logger, cancelGrace: cancelGrace),

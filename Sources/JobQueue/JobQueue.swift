@@ -17,13 +17,22 @@ package final class JobQueue: Sendable {
     let pool: DatabasePool
     let clock: any JobClock
     let jitter: any JitterSource
+    /// The database file as it was opened (see `checkFile`).
+    package let openedIdentity: DatabaseFileIdentity
+    /// The first fatal error an operation met (see `firstFatalError`).
+    let fatal = FatalErrorLatch()
 
     /// Opens (creating if needed) the queue at `path` and migrates its schema.
     ///
-    /// Throws `JobQueueError.invalidOptions` for bad options and `.database` when the file
-    /// cannot be opened or migrated (the message names the path and SQLite's reason).
+    /// With `verifyAtOpen` (the daemon's start-up) it first runs `PRAGMA quick_check` and
+    /// checks that the file can be written; admin commands skip that, as they may only read.
+    /// Throws `JobQueueError.invalidOptions` for bad options, `.corrupt` for a damaged file or
+    /// one that is not a database, `.readOnly` for one that cannot be written, and `.database`
+    /// when the file cannot be opened or migrated (the message names the path and SQLite's
+    /// reason).
     package init(path: String, options: JobQueueOptions = JobQueueOptions(),
-                 clock: any JobClock = SystemJobClock(), jitter: any JitterSource = SystemJitter()) throws {
+                 clock: any JobClock = SystemJobClock(), jitter: any JitterSource = SystemJitter(),
+                 verifyAtOpen: Bool = false) throws {
         try options.validate()
         self.optionsBox = OptionsBox(options)
         self.path = path
@@ -35,14 +44,21 @@ package final class JobQueue: Sendable {
         config.label = "JobQueue"
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            guard let identity = try DatabaseFileIdentity(path: path) else {
+                throw JobQueueError(.fileMoved, "the queue database \(path) disappeared as it was being opened")
+            }
+            openedIdentity = identity
+            if verifyAtOpen { try Self.verify(pool, path: path) }
             // Per connection, and only the writer writes. Set after opening: GRDB switches the
             // writer to WAL (and synchronous=NORMAL) after `prepareDatabase` has run.
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = \(options.synchronous.rawValue)")
             }
-            try JobQueueSchema.migrator.migrate(pool)
+            try JobQueueSchema.migrate(pool)
         } catch let error as DatabaseError {
-            throw JobQueueError(.database, "cannot open \(path): \(error.message ?? "\(error)") (SQLite code \(error.resultCode.rawValue))")
+            throw JobQueueError(error, path: path, context: "cannot open")
+        } catch let error as JobQueueError {
+            throw error
         } catch {
             throw JobQueueError(.database, "cannot open \(path): \(error)")
         }
@@ -68,7 +84,7 @@ package final class JobQueue: Sendable {
     var nowMS: Int64 { clock.now.millisecondsSince1970 }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer connection.
-    /// A thrown error rolls back; SQLite errors become `JobQueueError.database`.
+    /// A thrown error rolls back; SQLite errors become `JobQueueError` (see `failure(_:)`).
     func immediate<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.writeWithoutTransaction { db in
@@ -80,7 +96,7 @@ package final class JobQueue: Sendable {
                 return result!
             }
         } catch let error as DatabaseError {
-            throw JobQueueError(.database, "\(path): \(error.message ?? "\(error)") (SQLite code \(error.resultCode.rawValue))")
+            throw failure(error)
         }
     }
 
@@ -89,8 +105,16 @@ package final class JobQueue: Sendable {
         do {
             return try await pool.read(body)
         } catch let error as DatabaseError {
-            throw JobQueueError(.database, "\(path): \(error.message ?? "\(error)") (SQLite code \(error.resultCode.rawValue))")
+            throw failure(error)
         }
+    }
+
+    /// SQLite's `error` as a `JobQueueError`; a fatal one is also recorded for
+    /// `firstFatalError`.
+    func failure(_ error: DatabaseError) -> JobQueueError {
+        let converted = JobQueueError(error, path: path)
+        fatal.record(converted)
+        return converted
     }
 
     /// The job with `id`, or `notFound`.

@@ -1,7 +1,8 @@
 /// Every error the queue reports: a closed set of codes with a readable message.
 ///
-/// SQLite errors (busy beyond the timeout, disk full, a corrupt file) arrive as `.database`
-/// with SQLite's own message and the path of the database file.
+/// SQLite errors (busy beyond the timeout, disk full) arrive as `.database` with SQLite's own
+/// message and the path of the database file. A damaged file, one that cannot be written, and
+/// one that is no longer at its path have codes of their own (`isFatal`): no retry mends them.
 package struct JobQueueError: Error, Sendable, Equatable, CustomStringConvertible {
     package enum Code: String, Sendable, Equatable {
         /// No job with that id.
@@ -15,6 +16,24 @@ package struct JobQueueError: Error, Sendable, Equatable, CustomStringConvertibl
         case invalidOptions
         /// SQLite or the file system failed.
         case database
+        /// The database file is damaged or is not a SQLite database (`PRAGMA quick_check`
+        /// found problems, or SQLite said `SQLITE_CORRUPT` / `SQLITE_NOTADB`).
+        case corrupt
+        /// The database file cannot be written (its permissions or owner, or a read-only
+        /// file system): `SQLITE_READONLY`.
+        case readOnly
+        /// The file at the database's path is no longer the one the queue opened: it was
+        /// deleted, renamed away or replaced (`checkFile`, or `SQLITE_READONLY_DBMOVED`).
+        case fileMoved
+    }
+
+    /// Whether the queue can no longer be used as it is: a person has to restore, fix the
+    /// permissions of, or put back the database file. A daemon stops rather than retry.
+    package var isFatal: Bool {
+        switch code {
+        case .corrupt, .readOnly, .fileMoved: true
+        case .notFound, .staleClaim, .invalidTransition, .invalidOptions, .database: false
+        }
     }
 
     package let code: Code

@@ -6,6 +6,24 @@ import GRDB
 /// Times are INTEGER milliseconds since 1970 UTC; `mtime_ns` is the input's mtime in
 /// nanoseconds (exact, as `stat` reports it).
 package enum JobQueueSchema {
+    /// Brings the database of `pool` to the current schema.
+    ///
+    /// Two processes opening a new database at once (the daemon starting while an admin
+    /// command runs) can both find a migration pending: GRDB looks at the applied ones before
+    /// its own immediate transaction, so the one that waited fails with "table … already
+    /// exists". Migrating again then finds the migration applied; an error that persists is
+    /// thrown after the third try.
+    static func migrate(_ pool: DatabasePool) throws {
+        for attempt in 1... {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR && attempt < 3 {
+                continue
+            }
+        }
+    }
+
     /// The migrator that brings any older queue database to the current schema.
     package static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

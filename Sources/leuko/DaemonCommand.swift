@@ -17,8 +17,9 @@ struct DaemonCommand: AsyncParsableCommand {
             Signals: SIGTERM/SIGINT stop gracefully, SIGHUP reloads the configuration. \
             Exit status: 0 after a graceful stop; 78 the configuration or the model it names is \
             missing or invalid; 75 another daemon already runs on the same queue database; 73 \
-            the database's permissions cannot be set; 74 the queue database cannot be opened; 70 \
-            any other error that stopped the daemon.
+            the database's permissions cannot be set; 74 the queue database cannot be opened; 65 \
+            it is corrupt; 77 it cannot be written; 66 it was deleted or replaced while the daemon \
+            ran; 70 any other error that stopped the daemon.
             """)
 
     @Option(help: "The configuration file (TOML; see etc/leuko.toml).")
@@ -55,7 +56,7 @@ struct DaemonCommand: AsyncParsableCommand {
             try await group.run()
             logger.notice("stopped")
         } catch {
-            logger.critical("cannot run: \(AdminOutput.oneLine("\(error)"))")
+            logger.critical("cannot run: \(AdminOutput.oneLine("\(error)"))\(DaemonExit.advice(error).map { "; \($0)" } ?? "")")
             throw DaemonExit.fail(error, logged: true)
         }
     }
@@ -67,6 +68,21 @@ enum DaemonExit {
     static func fail(_ error: any Error, logged: Bool = false) -> ExitCode {
         if !logged { FileHandle.standardError.write(Data("leuko: \(error)\n".utf8)) }
         return ExitCode(status(error))
+    }
+
+    /// What an operator should do about `error`, when the daemon cannot mend it by itself.
+    static func advice(_ error: any Error) -> String? {
+        guard let error = error as? JobQueueError else { return nil }
+        switch error.code {
+        case .corrupt:
+            return "systemd leaves the daemon stopped: restore the queue database from a backup (README \"Back up the queue database\"), or move the damaged file and its -wal/-shm aside to start with an empty queue; `leuko queue check` lists the damage"
+        case .readOnly:
+            return "systemd leaves the daemon stopped: make the file (and its -wal/-shm) writable for the daemon's user (owner leuko, database_mode) and check that its file system is mounted read-write, then start it"
+        case .fileMoved:
+            return "systemd leaves the daemon stopped rather than let it write to a file no longer at that path: put the queue database back (or restore a backup), then start it"
+        case .notFound, .staleClaim, .invalidTransition, .invalidOptions, .database:
+            return nil
+        }
     }
 
     static func status(_ error: any Error) -> Int32 {

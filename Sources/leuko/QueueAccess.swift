@@ -15,11 +15,16 @@ struct QueueLocation: ParsableArguments {
     /// Opens the queue. With `mustExist`, a missing database file is an error rather than a
     /// new empty queue. Runs safely beside the daemon (SQLite WAL, immediate transactions).
     func open(mustExist: Bool = true) throws -> JobQueue {
-        let path = try database ?? Configuration.load(path: config).database
+        let path = try path()
         if mustExist && !FileManager.default.fileExists(atPath: path) {
             throw JobQueueError(.notFound, "no queue database at \(path) (has the daemon run? see --database, --config)")
         }
         return try JobQueue(path: path)
+    }
+
+    /// The queue database's path (`--database`, else the configuration's `database`).
+    func path() throws -> String {
+        try database ?? Configuration.load(path: config).database
     }
 }
 
@@ -44,6 +49,9 @@ enum AdminExit {
         case .invalidTransition: 69  // EX_UNAVAILABLE: not allowed in the job's state
         case .invalidOptions: 64     // EX_USAGE
         case .staleClaim, .database: 74  // EX_IOERR
+        case .corrupt: 65            // EX_DATAERR: the database file is damaged (the daemon is not restarted)
+        case .fileMoved: 66          // EX_NOINPUT: the database file went away while open (not restarted)
+        case .readOnly: 77           // EX_NOPERM: the database file cannot be written (not restarted)
         }
     }
 }

@@ -2,12 +2,13 @@ import ArgumentParser
 import Daemon
 import JobQueue
 
-/// `leuko queue …`: list, inspect, retry, cancel and prune jobs (safe while the daemon runs).
+/// `leuko queue …`: list, inspect, retry, cancel and prune jobs; check and back up the
+/// database (all safe while the daemon runs).
 struct QueueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue",
-        abstract: "List, inspect, retry, cancel and prune jobs.",
-        subcommands: [List.self, Show.self, Retry.self, Cancel.self, Prune.self])
+        abstract: "List, inspect, retry, cancel and prune jobs; check and back up the queue database.",
+        subcommands: [List.self, Show.self, Retry.self, Cancel.self, Prune.self, Check.self, Backup.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List jobs, newest first.")

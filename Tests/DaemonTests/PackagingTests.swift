@@ -37,8 +37,9 @@ import Testing
         for key in ["WatchdogSec", "MemoryMax", "ReadWritePaths", "SystemCallFilter", "TimeoutStopSec"] {
             #expect(value(key)?.isEmpty == false, "\(key) is set")
         }
-        // Exit status 78 (configuration error) must not loop through restarts.
-        #expect(value("RestartPreventExitStatus") == "78")
+        // Configuration errors (78) and an unusable queue database (65 corrupt, 66 deleted or
+        // replaced, 77 read-only) must not loop through restarts: the unit ends failed.
+        #expect(Set(value("RestartPreventExitStatus")?.split(separator: " ").map(String.init) ?? []) == ["65", "66", "77", "78"])
         // The stop timeout leaves the daemon's default shutdown deadline room to hand jobs back.
         let stop = Int(value("TimeoutStopSec")?.replacingOccurrences(of: "s", with: "") ?? "") ?? 0
         #expect(stop > Configuration(inboxes: ["/i"], outbox: "/o").shutdownTimeoutSeconds)
