@@ -93,6 +93,8 @@ enum BMPCodec {
     static func decode(_ b: [UInt8], path: String, limits: ImageLimits) throws -> Image {
         let h = try header(b, path: path)
         try limits.checkDecode(width: h.width, height: h.height, path: path)
+        try limits.checkFileCanHold(width: h.width, height: h.height, fileBytes: b.count,
+                                    pixelsPerByte: ImageLimits.maxPixelsPerByte[.bmp]!, format: "BMP", path: path)
         let stride = ((h.width * h.bitCount + 31) / 32) * 4
         let (need, overflow) = stride.multipliedReportingOverflow(by: h.height)
         guard !overflow, h.dataOffset >= 14, h.dataOffset <= b.count, need <= b.count - h.dataOffset else {

@@ -31,6 +31,24 @@ package struct ImageLimits: Sendable, Equatable {
         }
     }
 
+    /// Throws `corrupt` when a header declares more pixels than a file of `fileBytes` bytes in
+    /// that format can possibly hold, before anything of that size is allocated (a 74-byte PNG
+    /// claiming 16000 x 16000 pixels). `pixelsPerByte` is the format's best possible
+    /// compression, generously rounded up (`maxPixelsPerByte`), so no real file is refused.
+    func checkFileCanHold(width: Int, height: Int, fileBytes: Int, pixelsPerByte: Int, format: String, path: String) throws {
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        let (bound, boundOverflow) = max(fileBytes, 1).multipliedReportingOverflow(by: pixelsPerByte)
+        guard overflow || (!boundOverflow && pixels > bound) else { return }
+        throw ImageIOError(.corrupt, path: path,
+                           "header declares \(width) x \(height) pixels, more than a \(fileBytes)-byte \(format) file can hold; refused before decoding")
+    }
+
+    /// Upper bounds of pixels per file byte by format: PNG deflate expands at most 1032:1 and
+    /// a 1-bit image packs 8 pixels a byte; JPEG needs at least about a bit per 8 x 8 block
+    /// (arithmetic coding less: 4096 leaves room); BMP run-length deltas can skip 255 x 255
+    /// pixels in 4 bytes.
+    package static let maxPixelsPerByte: [ImageFormat: Int] = [.png: 1032 * 8, .jpeg: 4096, .bmp: 16384]
+
     /// Throws `tooLarge` unless `width x height` pixels may be decoded into memory at once.
     func checkDecode(width: Int, height: Int, path: String, what: String = "image") throws {
         try checkDimensions(width: width, height: height, path: path)

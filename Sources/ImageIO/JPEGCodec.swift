@@ -27,6 +27,8 @@ enum JPEGCodec {
         let h = try decoder.header()
         let width = Int(h.width), height = Int(h.height), comps = Int(h.out_components)
         try limits.checkDecode(width: width, height: height, path: path)
+        try limits.checkFileCanHold(width: width, height: height, fileBytes: bytes.count,
+                                    pixelsPerByte: ImageLimits.maxPixelsPerByte[.jpeg]!, format: "JPEG", path: path)
         // Before decoding: finishing the decode frees the saved markers.
         let orientation = decoder.orientation()
         var raw = [UInt8](repeating: 0, count: width * height * comps)

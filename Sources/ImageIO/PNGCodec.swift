@@ -29,6 +29,8 @@ enum PNGCodec {
         let h = try decoder.header(limits)
         let width = Int(h.width), height = Int(h.height), channels = Int(h.channels)
         try limits.checkDecode(width: width, height: height, path: path)
+        try limits.checkFileCanHold(width: width, height: height, fileBytes: bytes.count,
+                                    pixelsPerByte: ImageLimits.maxPixelsPerByte[.png]!, format: "PNG", path: path)
         guard h.bit_depth == 8 || h.bit_depth == 16, (1...4).contains(channels),
               h.row_bytes == width * channels * Int(h.bit_depth) / 8 else {
             throw ImageIOError(.unsupported, path: path, "PNG layout \(h.bit_depth)-bit x \(channels) is not supported")

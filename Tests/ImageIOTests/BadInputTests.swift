@@ -118,6 +118,34 @@ import Glibc
         #expect(wide.code == .tooLarge, "\(wide)")
     }
 
+    /// The audit's file: a tiny PNG (and BMP, JPEG) whose header claims 16000 x 16000 pixels,
+    /// under the decode limit, is refused as corrupt from its size before the 768 MB buffer
+    /// is allocated; a real image of the same format still decodes.
+    @Test func aHeaderClaimingMoreThanTheFileCanHoldIsRefusedBeforeAllocating() throws {
+        let dir = try Fixtures.scratch()
+        defer { Fixtures.remove(dir) }
+        let files = [("claim.png", HandMade.png(width: 16_000, height: 16_000)),
+                     ("claim.bmp", HandMade.bmp(width: 16_000, height: 16_000)),
+                     ("claim.jpg", try HandMade.jpeg(width: 16_000, height: 16_000, dir: dir))]
+        for (name, bytes) in files {
+            #expect(bytes.count < 2000)
+            let path = "\(dir)/\(name)"
+            try Fixtures.write(bytes, path)
+            let error = try #require(throws: ImageIOError.self) { try ImageReader.read(path) }
+            // Corrupt, as a truncated file is (it may still be being written: the daemon fails
+            // it for good once the file has settled).
+            #expect(error.code == .corrupt && error.message.contains("can hold"), "\(name): \(error)")
+        }
+        // Honest files of every format are far inside the bound.
+        let limits = ImageLimits.default
+        for format in [ImageFormat.png, .jpeg, .bmp] {
+            #expect(throws: Never.self) {
+                try limits.checkFileCanHold(width: 4000, height: 3000, fileBytes: 50_000,
+                                            pixelsPerByte: ImageLimits.maxPixelsPerByte[format]!, format: "\(format)", path: "x")
+            }
+        }
+    }
+
     @Test func zeroSizeAndEmptyFiles() throws {
         let dir = try Fixtures.scratch()
         defer { Fixtures.remove(dir) }
