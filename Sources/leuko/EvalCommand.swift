@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import CellModel
 import Foundation
+import ModelLab
 import Tensor
 
 /// `leuko eval`: scores weights on a dataset folder through the real analysis path.
@@ -35,25 +36,14 @@ struct EvalCommand: ParsableCommand {
         guard (0...1).contains(lowConfidence), (0...1).contains(lowConsistency) else {
             throw ValidationError("--low-confidence and --low-consistency must be in [0, 1]")
         }
-        var evaluator = DatasetEvaluator(predictor: CropPredictor(network: model.network, temperature: model.temperature(views: views),
-                                                                  views: views))
-        evaluator.listsMisclassified = details
-        evaluator.reviewSettings.lowConfidence = lowConfidence
-        evaluator.reviewSettings.lowConsistency = lowConsistency
-        evaluator.builder.localizer = FieldLocalizer(for: model)
-        var report = try evaluator.evaluate(dataset, records: records)
-        // The whole per-image pipeline, as `leuko analyze` runs it: detection on box datasets,
-        // counting on single-cell ones.
-        var settings = AnalyzerSettings()
-        settings.threads = threads
-        settings.keepCellImages = false
-        settings.views = views
-        let analyzer = try ImageAnalyzer(model: model, settings: settings, softwareVersion: Leuko.version)
-        if dataset.hasAnnotations {
-            report.detection = DetectionEvaluator(analyzer: analyzer).evaluate(records)
-        } else {
-            report.counting = CountingEvaluator(analyzer: analyzer).evaluate(records)
-        }
+        var evaluation = RealPathEvaluation()
+        evaluation.views = views
+        evaluation.threads = threads
+        evaluation.lowConfidence = lowConfidence
+        evaluation.lowConsistency = lowConsistency
+        evaluation.listsMisclassified = details
+        evaluation.softwareVersion = Leuko.version
+        let report = try evaluation.evaluate(model, on: dataset, records: records)
         let encoder = JSONEncoder.sorted
         encoder.outputFormatting.insert(.prettyPrinted)
         let text = String(decoding: try encoder.encode(report), as: UTF8.self)

@@ -11,6 +11,6 @@ struct Leuko: AsyncParsableCommand {
         version: version,
         subcommands: [AnalyzeCommand.self, ExplainCommand.self, BenchCommand.self, ModelCommand.self, TrainCommand.self, EvalCommand.self, InspectCommand.self, InspectSyntheticSlideCommand.self,
                       StatusCommand.self, QueueCommand.self, EnqueueCommand.self, DaemonCommand.self,
-                      SaliencyCommand.self, LocalizeEvalCommand.self, CalibrateCommand.self, AdaptCommand.self, AverageCommand.self, ScaleCommand.self]
+                      SaliencyCommand.self, LocalizeEvalCommand.self, CalibrateCommand.self, AdaptCommand.self, AverageCommand.self, ScaleCommand.self, CrossvalCommand.self]
     )
 }
