@@ -8,7 +8,9 @@
 /// flag catches many errors at a low flag rate; one that marks correct and wrong cells alike
 /// has `errors_caught` near its `flag_rate`. Also the mean consistency of right and of wrong
 /// crops, and each score's `ReviewCurve` (`confidence_curve`, `margin_curve`: probability minus
-/// the runner-up's, `consistency_curve`) for choosing other thresholds.
+/// the runner-up's, `consistency_curve`) for choosing other thresholds, and each score's
+/// `ErrorAUROC` (`confidence_auroc`, `margin_auroc`, `consistency_auroc`): whether it tells
+/// wrong from right at any threshold.
 package struct ReviewReport: Encodable, Equatable {
     /// One flag's tally.
     package struct FlagScore: Encodable, Equatable {
@@ -61,6 +63,13 @@ package struct ReviewReport: Encodable, Equatable {
                     thresholds: ReviewCurve.consistencyThresholds)
     }
 
+    /// `ErrorAUROC` of each score: how well low values single out the wrongly typed crops.
+    package var confidenceAUROC: Double? { ErrorAUROC.value(zip(confidences, corrects).map { ($0, $1) }) }
+    package var marginAUROC: Double? { ErrorAUROC.value(zip(margins, corrects).map { ($0, $1) }) }
+    package var consistencyAUROC: Double? {
+        ErrorAUROC.value(zip(consistencies, corrects).compactMap { c, r in c.map { ($0, r) } })
+    }
+
     package var meanConsistencyCorrect: Double? {
         consistencyCountCorrect > 0 ? consistencySumCorrect / Double(consistencyCountCorrect) : nil
     }
@@ -95,6 +104,7 @@ package struct ReviewReport: Encodable, Equatable {
         case lowConfidence = "low_confidence", lowConsistency = "low_consistency"
         case meanConsistencyCorrect = "mean_consistency_correct", meanConsistencyWrong = "mean_consistency_wrong"
         case confidenceCurve = "confidence_curve", marginCurve = "margin_curve", consistencyCurve = "consistency_curve"
+        case confidenceAUROC = "confidence_auroc", marginAUROC = "margin_auroc", consistencyAUROC = "consistency_auroc"
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -104,6 +114,9 @@ package struct ReviewReport: Encodable, Equatable {
         try c.encode(either, forKey: .either)
         try c.encodeIfPresent(meanConsistencyCorrect, forKey: .meanConsistencyCorrect)
         try c.encodeIfPresent(meanConsistencyWrong, forKey: .meanConsistencyWrong)
+        try c.encodeIfPresent(confidenceAUROC, forKey: .confidenceAUROC)
+        try c.encodeIfPresent(marginAUROC, forKey: .marginAUROC)
+        try c.encodeIfPresent(consistencyAUROC, forKey: .consistencyAUROC)
         try c.encode(confidenceCurve, forKey: .confidenceCurve)
         try c.encode(marginCurve, forKey: .marginCurve)
         try c.encode(consistencyCurve, forKey: .consistencyCurve)

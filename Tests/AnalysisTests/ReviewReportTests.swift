@@ -21,7 +21,8 @@ import CellModel
 
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(review)) as! [String: Any]
         #expect(Set(json.keys) == ["low_confidence", "low_consistency", "either", "mean_consistency_correct", "mean_consistency_wrong",
-                                   "confidence_curve", "margin_curve", "consistency_curve"])
+                                   "confidence_curve", "margin_curve", "consistency_curve",
+                                   "confidence_auroc", "margin_auroc", "consistency_auroc"])
         let consistency = json["low_consistency"] as! [String: Any]
         #expect(Set(consistency.keys) == ["threshold", "typed", "wrong", "flagged", "flagged_wrong", "flag_rate", "errors_caught"])
         #expect(consistency["flagged_wrong"] as? Int == 2)
