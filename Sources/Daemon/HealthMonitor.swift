@@ -12,6 +12,8 @@ package actor HealthMonitor {
     private var lastSeen: [String: ContinuousClock.Instant] = [:]
     private var stuckJobs: [Int64: ContinuousClock.Instant] = [:]
     private var stuckLimit = 1
+    /// Why claiming is paused (the outbox is full or read-only), or nil.
+    package private(set) var environmentFault: String?
 
     package init() {}
 
@@ -41,6 +43,21 @@ package actor HealthMonitor {
     package func isHealthy(within window: Duration) -> Bool {
         let now = ContinuousClock.now
         return stuckJobs.count < stuckLimit && lastSeen.values.allSatisfy { now - $0 <= window }
+    }
+
+    /// Pauses claiming: the environment (not an input) is at fault. Returns whether it was
+    /// not paused already.
+    @discardableResult
+    package func pause(_ reason: String) -> Bool {
+        defer { environmentFault = reason }
+        return environmentFault == nil
+    }
+
+    /// Resumes claiming; returns the reason it was paused for, if it was.
+    @discardableResult
+    package func resume() -> String? {
+        defer { environmentFault = nil }
+        return environmentFault
     }
 
     /// Workers tracked now.

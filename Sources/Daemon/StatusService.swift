@@ -31,12 +31,14 @@ package struct StatusService: Service, CustomStringConvertible {
     package var description: String { "StatusService" }
 
     /// The line systemd shows, e.g. `3 queued, 1 running, 0 retrying, 2 failed; 12 done in 1h`,
-    /// with `; 1 analysis stuck` appended while analyses are left behind.
-    package static func statusLine(_ s: QueueSnapshot, stuck: Int = 0) -> String {
+    /// with `; 1 analysis stuck` appended while analyses are left behind, and `; PAUSED: why`
+    /// while claiming is paused for an environment fault (a full or read-only outbox).
+    package static func statusLine(_ s: QueueSnapshot, stuck: Int = 0, paused: String? = nil) -> String {
         let c = s.counts
         return "\(c.queued) queued, \(c.running) running, \(c.retrying) retrying, \(c.failed) failed; "
             + "\(s.throughput.succeeded) done in \(AdminOutput.age(s.throughput.windowSeconds))"
             + (stuck > 0 ? "; \(stuck) \(stuck == 1 ? "analysis" : "analyses") stuck" : "")
+            + (paused.map { "; PAUSED: \($0)" } ?? "")
     }
 
     package func run() async throws {
@@ -48,8 +50,9 @@ package struct StatusService: Service, CustomStringConvertible {
             if let store { statusInterval = .seconds(await store.current.statusIntervalSeconds) }
             let tick = min(statusInterval, notifier.watchdogPingInterval ?? statusInterval)
             let stuck = await health.stuckCount
+            let paused = await health.environmentFault
             if !ready || sinceStatus >= statusInterval {
-                let line = (try? await queue.snapshot()).map { Self.statusLine($0, stuck: stuck) } ?? "queue unavailable"
+                let line = (try? await queue.snapshot()).map { Self.statusLine($0, stuck: stuck, paused: paused) } ?? "queue unavailable"
                 do {
                     if ready { try notifier.status(line) } else { try notifier.ready(status: line) }
                     ready = true

@@ -6,12 +6,31 @@ import Reporting
 
 /// The worker's side paths around the processor: the input checks, where the report set
 /// goes, and what happens to the input after success.
+/// How one attempt ended, from the worker's side.
+enum AttemptResult: Sendable {
+    /// nil on success, else the failure to record against the job.
+    case finished(JobFailure?)
+    /// The environment failed (`OutboxProbe`), not the input.
+    case environment(String)
+}
+
 extension WorkerService {
     /// Runs the checks, opens the input (`InputGuard.open`) and runs the processor on it;
     /// returns nil on success or the failure to record. A job whose report an earlier attempt
     /// already published (a crash between publishing and recording success) succeeds at once,
     /// without a second report.
-    func attempt(_ claim: ClaimedJob, _ configuration: Configuration) async -> JobFailure? {
+    func attempt(_ claim: ClaimedJob, _ configuration: Configuration) async -> AttemptResult {
+        let failure = await attemptOnce(claim, configuration)
+        // A failure that may heal is first checked against the machine: with the outbox full
+        // or read-only, the job is not at fault and must not use up its attempts.
+        if let failure, failure.kind == .transient, let reason = OutboxProbe.fault(in: configuration.outbox) {
+            return .environment("\(reason) (job \(claim.job.id): \(AdminOutput.oneLine(failure.message)))")
+        }
+        return .finished(failure)
+    }
+
+    /// One attempt; nil on success, else the failure.
+    private func attemptOnce(_ claim: ClaimedJob, _ configuration: Configuration) async -> JobFailure? {
         let job = claim.job
         let input: OpenedInput
         do {

@@ -35,10 +35,12 @@ package struct WorkerService: Service, CustomStringConvertible {
     let pollInterval: Duration
     /// How long a cancelled attempt may take to return before it is left behind as stuck.
     let cancelGrace: Duration
+    /// How often a paused worker probes the outbox (`OutboxProbe`).
+    let environmentProbeInterval: Duration
 
     package init(index: Int, queue: JobQueue, processor: any JobProcessor, store: ConfigurationStore,
                  health: HealthMonitor, logger: Logger, pollInterval: Duration = .milliseconds(250),
-                 cancelGrace: Duration = .seconds(10)) {
+                 cancelGrace: Duration = .seconds(10), environmentProbeInterval: Duration = .seconds(5)) {
         self.index = index
         self.queue = queue
         self.processor = processor
@@ -47,6 +49,7 @@ package struct WorkerService: Service, CustomStringConvertible {
         self.logger = logger
         self.pollInterval = pollInterval
         self.cancelGrace = cancelGrace
+        self.environmentProbeInterval = environmentProbeInterval
     }
 
     package var description: String { "WorkerService(\(name))" }
@@ -61,6 +64,10 @@ package struct WorkerService: Service, CustomStringConvertible {
                 break
             }
             await health.alive(name)
+            if await health.environmentFault != nil {
+                await waitForTheEnvironment(configuration)
+                continue
+            }
             let claim: ClaimedJob?
             do {
                 claim = try await queue.claim(worker: name)
@@ -76,10 +83,25 @@ package struct WorkerService: Service, CustomStringConvertible {
         }
     }
 
+    /// While claiming is paused for an environment fault: probes the outbox every
+    /// `environmentProbeInterval` and resumes claiming once it takes a report again.
+    private func waitForTheEnvironment(_ configuration: Configuration) async {
+        if OutboxProbe.fault(in: configuration.outbox) == nil {
+            if let reason = await health.resume() {
+                logger.notice("claiming resumed: the outbox takes reports again (was: \(reason))")
+            }
+            return
+        }
+        try? await cancelWhenGracefulShutdown { [environmentProbeInterval] in try await Task.sleep(for: environmentProbeInterval) }
+    }
+
     /// How an attempt ended, as far as the worker is concerned.
     enum Outcome: Sendable {
         /// The processor returned: nil on success, else the failure to record.
         case finished(JobFailure?)
+        /// The attempt failed because the outbox cannot take a report (full, read-only, I/O
+        /// errors): the job goes back to the queue without using an attempt and claiming pauses.
+        case environment(String)
         /// The lease was taken away (rescued, cancelled by an admin): the result is dropped.
         case leaseLost(String)
         /// Graceful shutdown and `shutdown_timeout_s` passed: the job goes back to the queue.
@@ -100,7 +122,9 @@ package struct WorkerService: Service, CustomStringConvertible {
         } onCancel: {
             running.cancel()
         }
-        if case .finished = outcome {} else {
+        switch outcome {
+        case .finished, .environment: break
+        default:
             outcome = await stop(running, job: job, after: outcome)
         }
         await settle(claim, outcome, configuration)
@@ -109,15 +133,18 @@ package struct WorkerService: Service, CustomStringConvertible {
     /// Waits for whichever comes first: the attempt's result, a lost lease, the shutdown
     /// deadline or the time limit. Renews the lease meanwhile. Returns without waiting for
     /// the attempt when something else came first.
-    private func firstEvent(of running: RunningAttempt<JobFailure?>, _ claim: ClaimedJob, timeLimit: Int,
+    private func firstEvent(of running: RunningAttempt<AttemptResult>, _ claim: ClaimedJob, timeLimit: Int,
                             _ configuration: Configuration) async -> Outcome {
         let job = claim.job
         let leaseRenewal = min(Duration.seconds(configuration.leaseSeconds) / 3, .seconds(5))
         let shutdownTimeout = Duration.seconds(configuration.shutdownTimeoutSeconds)
         return await withTaskGroup(of: Outcome.self) { group in
             group.addTask {
-                guard let failure = await running.value() else { return .ignored }
-                return .finished(failure)
+                switch await running.value() {
+                case nil: return .ignored
+                case .finished(let failure)?: return .finished(failure)
+                case .environment(let reason)?: return .environment(reason)
+                }
             }
             group.addTask {
                 while !Task.isCancelled {
@@ -165,11 +192,11 @@ package struct WorkerService: Service, CustomStringConvertible {
     /// Cancels an attempt that something else overtook and gives it `cancelGrace` to return.
     /// One that returns success in time is recorded as such (its report set is complete);
     /// one that does not return is left running, reported stuck, and watched until it does.
-    private func stop(_ running: RunningAttempt<JobFailure?>, job: Job, after outcome: Outcome) async -> Outcome {
+    private func stop(_ running: RunningAttempt<AttemptResult>, job: Job, after outcome: Outcome) async -> Outcome {
         running.cancel()
         let late = await running.value(within: cancelGrace)
         switch (late, outcome) {
-        case (.some(.none), .timeLimit), (.some(.none), .deadline):
+        case (.some(.finished(.none)), .timeLimit), (.some(.finished(.none)), .deadline):
             logger.notice("job \(job.id): finished as it was being stopped; its report set is complete")
             return .finished(nil)
         case (.some, _):
@@ -199,6 +226,13 @@ package struct WorkerService: Service, CustomStringConvertible {
                 moveAfterSuccess(claim.job, configuration)
             case .finished(let failure?):
                 try await record(claim, failure)
+            case .environment(let reason):
+                try await queue.handBack(claim)
+                if await health.pause(reason) {
+                    logger.error("claiming paused: \(reason); job \(id) went back to the queue (no attempt used); probing every \(environmentProbeInterval) until it clears")
+                } else {
+                    logger.warning("job \(id) went back to the queue: \(reason)")
+                }
             case .timeLimit(let seconds, let abandoned):
                 let detail = abandoned ? "; the analysis did not stop when cancelled and was left behind" : ""
                 try await record(claim, .transient("exceeded the time limit of \(seconds) s (job_time_limit_s, job_time_limit_s_per_mb)\(detail)"))
