@@ -104,14 +104,13 @@ package final class ImageAnalyzer: @unchecked Sendable {
     private func finish(_ found: Detection, source: ImageAnalysis.Source, startedAt: Date, clock: UInt64,
                         timer: inout StageTimer) -> ImageAnalysis {
         var source = source
-        if source.pixelSpacing == nil, settings.estimatesScale, let base = found.overlayBase, found.overlayScale > 0 {
-            // The overlay base is the image itself for fields, a downsampled overview for slides.
-            if var estimate = timer.time("scale", { RedCellScale().estimate(base) }) {
-                estimate.micronsPerPixel *= found.overlayScale
-                estimate.medianDiameter /= found.overlayScale
-                source.pixelSpacing = PixelSpacing(x: estimate.micronsPerPixel, y: estimate.micronsPerPixel)
-                source.scaleEstimate = estimate
-            }
+        // Fields analysed in one piece only: there the overlay base is the image itself. A
+        // slide's overview is downsampled too far for red cells, and a full-resolution region
+        // would add to the tiles' memory budget.
+        if source.pixelSpacing == nil, settings.estimatesScale, found.overlayScale == 1, let base = found.overlayBase,
+           let estimate = timer.time("scale", { RedCellScale().estimate(base) }) {
+            source.pixelSpacing = PixelSpacing(x: estimate.micronsPerPixel, y: estimate.micronsPerPixel)
+            source.scaleEstimate = estimate
         }
         let cells = timer.time("merge") { findings(from: found.cells, source: source) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
