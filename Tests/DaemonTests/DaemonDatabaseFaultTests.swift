@@ -14,7 +14,7 @@ import Testing
         let faults = DaemonFaultTests()
         let daemon = try await faults.start(drop)
         // The lock comes before the database is opened: wait for the start-up line after it.
-        let started = try await faults.poll(seconds: 60) { !daemon.isRunning || daemon.logTail(200).contains("starting:") }
+        let started = try await Polling.until(seconds: 60) { !daemon.isRunning || daemon.logTail(200).contains("starting:") }
         #expect(started && daemon.isRunning, "daemon started\n\(daemon.logTail())")
         #expect(unlink(drop.database) == 0)
         let stopped = await daemon.wait(timeout: .seconds(60))

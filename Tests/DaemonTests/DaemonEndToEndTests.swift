@@ -52,7 +52,7 @@ import Testing
         try drop.renameIn(0..<10)
         try drop.writeInNewFolders(0..<10)
         var runningAtKill: [Int64] = []
-        let progressed = try await poll(seconds: 240) {
+        let progressed = try await Polling.until(seconds: 240) {
             guard try await queue.counts().succeeded >= 25 else { return false }
             runningAtKill = try await queue.list(state: .running, limit: 1000).map(\.id)
             return !runningAtKill.isEmpty
@@ -79,7 +79,7 @@ import Testing
         try drop.writeInNewFolders(10..<20)
 
         let expected = drop.expectedReports
-        let settled = try await poll(seconds: 300) {
+        let settled = try await Polling.until(seconds: 300) {
             let jobs = try await queue.list(limit: 10_000)
             let c = try await queue.counts()
             guard c.queued == 0, c.running == 0, c.retrying == 0 else { return false }
@@ -136,13 +136,4 @@ import Testing
             """)
     }
 
-    /// Polls `condition` every 100 ms for up to `seconds`.
-    func poll(seconds: Int, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
-    }
 }

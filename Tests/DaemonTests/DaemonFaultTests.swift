@@ -14,7 +14,7 @@ import Testing
     /// Starts the daemon on `drop` and waits until it holds its instance lock.
     func start(_ drop: DropFolder, environment: [String: String] = [:]) async throws -> DaemonProcess {
         let daemon = try DaemonProcess(binary: ToolRun.leukoBinary!, config: drop.config, environment: environment, logPath: drop.log)
-        let locked = try await poll(seconds: 60) {
+        let locked = try await Polling.until(seconds: 60) {
             guard daemon.isRunning else { return true }
             do {
                 _ = try InstanceLock(database: drop.database)
@@ -35,7 +35,7 @@ import Testing
 
     /// Waits until every job in `drop`'s queue has settled and `count` have succeeded.
     func awaitSucceeded(_ queue: JobQueue, _ count: Int, _ daemon: DaemonProcess) async throws {
-        let done = try await poll(seconds: 120) {
+        let done = try await Polling.until(seconds: 120) {
             let c = try await queue.counts()
             return c.succeeded >= count && c.queued == 0 && c.running == 0 && c.retrying == 0
         }
@@ -113,12 +113,4 @@ import Testing
         return values.first
     }
 
-    func poll(seconds: Int, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
-    }
 }

@@ -39,3 +39,16 @@ enum DaemonHarness {
         return (runner.queue, processor.processed)
     }
 }
+
+/// Waiting for a condition in the tests that drive a real daemon process.
+enum Polling {
+    /// Polls `condition` every 100 ms for up to `seconds`; returns whether it came true.
+    static func until(seconds: Int, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try await condition()
+    }
+}
