@@ -16,7 +16,9 @@ import Reporting
 /// lease renewals and ingest run on. Lanes are made when needed (a reload may raise
 /// `workers`), kept and reused. The model is loaded at `init`, so a bad `model` stops
 /// start-up; later lanes load the same file again. The model, `threads_per_worker`,
-/// `test_time_views` and `max_pixels` are read at start-up only; the review thresholds
+/// `test_time_views` and `max_pixels` are read at start-up only, as is the memory budget of
+/// each analysis (`CgroupMemory`: 80 % of the unit's `MemoryMax` over `workers`, at most the
+/// analyzer's 2 GB); the review thresholds
 /// (`low_confidence`, `low_consistency`) are read from each job's configuration, so a reload
 /// changes the flags of the next report.
 ///
@@ -58,6 +60,9 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
             chosen.views = configuration.testTimeViews
             chosen.lowConfidence = configuration.lowConfidence
             chosen.lowConsistency = configuration.lowConsistency
+            // Each analysis gets its share of the unit's MemoryMax (start-up's `workers`).
+            chosen.memoryLimitBytes = CgroupMemory.perJob(limit: CgroupMemory.limit(), workers: configuration.workers,
+                                                          ceiling: chosen.memoryLimitBytes)
         }
         self.settings = chosen
         reviewFollowsConfiguration = settings == nil
