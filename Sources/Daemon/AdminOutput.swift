@@ -41,7 +41,7 @@ package enum AdminOutput {
     package static func statusText(_ s: QueueSnapshot) -> String {
         var lines = ["jobs: " + JobState.allCases.map { "\($0.rawValue) \(s.counts[$0])" }.joined(separator: ", ")]
         if let oldest = s.oldestWaiting {
-            lines.append("oldest waiting: job \(oldest.id), \(age(oldest.ageSeconds)) (\(oldest.state.rawValue)) \(oldest.path)")
+            lines.append("oldest waiting: job \(oldest.id), \(age(oldest.ageSeconds)) (\(oldest.state.rawValue)) \(oneLine(oldest.path))")
         } else {
             lines.append("oldest waiting: none")
         }
@@ -108,7 +108,9 @@ package enum AdminOutput {
     /// Control characters (newlines in a file name, say) shown escaped so one entry stays one line.
     package static func oneLine(_ text: String) -> String {
         String(text.unicodeScalars.flatMap { scalar -> [Character] in
-            scalar.properties.generalCategory == .control ? Array(scalar.escaped(asASCII: true)) : [Character(scalar)]
+            // Controls (newlines, ESC sequences, C1) and invisible format characters (bidi
+            // overrides that would reorder what an admin reads) are shown escaped.
+            [.control, .format].contains(scalar.properties.generalCategory) ? Array(scalar.escaped(asASCII: true)) : [Character(scalar)]
         })
     }
 

@@ -25,6 +25,20 @@ import TestSupport
     @Test func controlCharactersInNamesStayOnOneLine() {
         #expect(AdminOutput.oneLine("a\nb\tc\u{1B}[31m") == "a\\nb\\tc\\u{1B}[31m")
         #expect(AdminOutput.oneLine("Zelle ß.tif") == "Zelle ß.tif")
+        #expect(AdminOutput.oneLine("scan\u{202E}fit.exe") == "scan\\u{202E}fit.exe", "a bidi override is shown, not obeyed")
+    }
+
+    /// `leuko status`'s text names the oldest waiting job's file: a hostile name cannot send
+    /// escape sequences to the admin's terminal.
+    @Test func statusTextEscapesTheOldestWaitingPath() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leuko-admin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let queue = try JobQueue(path: dir.appendingPathComponent("q.sqlite").path)
+        try await queue.enqueue(JobInput(path: "/in/\u{1B}]0;owned\u{07}\u{1B}[2J.tif", size: 1, mtimeNanoseconds: 1))
+        let text = AdminOutput.statusText(try await queue.snapshot())
+        #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{07}" }, "\(text.debugDescription)")
+        #expect(text.contains("\\u{1B}[2J.tif"))
     }
 
     @Test func statusJSONHasTheCountsOfEveryStateAndSnakeCaseKeys() async throws {
