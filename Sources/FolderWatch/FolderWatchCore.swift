@@ -26,8 +26,8 @@ package final class FolderWatchCore {
     /// Folders whose watch could not be added (covered by rescans only).
     package private(set) var unwatched: Set<String> = []
     /// The version of each file already emitted.
-    private var emitted: [String: FileStat] = [:]
-    private var reportedLinks: Set<String> = []
+    private var emitted: [PathKey: FileStat] = [:]  // by bytes: NFC and NFD twins are two files
+    private var reportedLinks: Set<PathKey> = []
     private var unavailableRoots: Set<String> = []
     private var lastFullScan: Duration
     private var rescanRequested = false
@@ -72,7 +72,7 @@ package final class FolderWatchCore {
     /// Forgets that these files were emitted, so the next scan emits them again (their
     /// consumer could not take them, e.g. the queue was unavailable).
     package func forgetEmitted(_ paths: [String]) {
-        for path in paths { emitted[path] = nil }
+        for path in paths { emitted[PathKey(path)] = nil }
     }
 
     /// Asks for a full rescan at the next `tick()` (e.g. on SIGHUP).
@@ -111,7 +111,7 @@ package final class FolderWatchCore {
         }
         return settler.settled(now: clock.uptime, restat: currentStat).compactMap { path, stat in
             guard let root = root(of: path) else { return nil }
-            emitted[path] = stat
+            emitted[PathKey(path)] = stat
             return FileCandidate(path: path, root: root, size: stat.size, mtimeNanoseconds: stat.mtimeNanoseconds)
         }
     }
@@ -119,7 +119,7 @@ package final class FolderWatchCore {
     /// Scans every inbox: adds missing watches, drops watches of vanished folders, forgets
     /// vanished files, and hands new or changed files to the settler.
     package func fullScan() {
-        var seenDirs = Set<String>(), seenFiles = Set<String>()
+        var seenDirs = Set<String>(), seenFiles = Set<PathKey>()
         for root in roots {
             guard let real = resolve(root) else { continue }
             scanTree(real, seenDirs: &seenDirs, seenFiles: &seenFiles)
@@ -162,18 +162,18 @@ package final class FolderWatchCore {
     }
 
     private func scanSubtree(_ dir: String) {
-        var seenDirs = Set<String>(), seenFiles = Set<String>()
+        var seenDirs = Set<String>(), seenFiles = Set<PathKey>()
         scanTree(dir, seenDirs: &seenDirs, seenFiles: &seenFiles)
     }
 
-    private func scanTree(_ dir: String, seenDirs: inout Set<String>, seenFiles: inout Set<String>) {
+    private func scanTree(_ dir: String, seenDirs: inout Set<String>, seenFiles: inout Set<PathKey>) {
         scanner.scan(dir,
                      enterDirectory: { d in
                          seenDirs.insert(d)
                          ensureWatch(d)
                      },
                      visit: { path, stat in
-                         seenFiles.insert(path)
+                         seenFiles.insert(PathKey(path))
                          consider(path, stat)
                      },
                      failure: { path, reason in pendingDiagnostics.append(.scanProblem(path: path, reason: reason)) })
@@ -194,7 +194,7 @@ package final class FolderWatchCore {
     /// A file seen by an event or a scan: to the settler unless this version was emitted.
     private func consider(_ path: String, _ lstat: FileStat) {
         guard let stat = lstat.kind == .symlink ? followedLink(path) : lstat, stat.kind == .regular else { return }
-        if let done = emitted[path], done.sameVersion(as: stat) { return }
+        if let done = emitted[PathKey(path)], done.sameVersion(as: stat) { return }
         settler.observe(path, stat, now: clock.uptime)
     }
 
@@ -212,12 +212,12 @@ package final class FolderWatchCore {
             free(targetC)
             if target.hasPrefix(root + "/"), let stat = FileStat.read(path, followingLinks: true), stat.kind == .regular { return stat }
         }
-        if reportedLinks.insert(path).inserted { pendingDiagnostics.append(.symlinkSkipped(path)) }
+        if reportedLinks.insert(PathKey(path)).inserted { pendingDiagnostics.append(.symlinkSkipped(path)) }
         return nil
     }
 
     private func forget(_ path: String) {
         settler.forget(path)
-        emitted[path] = nil
+        emitted[PathKey(path)] = nil
     }
 }

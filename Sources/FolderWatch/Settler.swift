@@ -6,7 +6,7 @@
 /// monotonic clock's; the settler itself never sleeps.
 package struct Settler {
     package let quietPeriod: Duration
-    private var pending: [String: (stat: FileStat, since: Duration)] = [:]
+    private var pending: [PathKey: (stat: FileStat, since: Duration)] = [:]
 
     package init(quietPeriod: Duration) { self.quietPeriod = quietPeriod }
 
@@ -14,16 +14,17 @@ package struct Settler {
     package var pendingCount: Int { pending.count }
 
     /// Whether `path` is waiting to settle.
-    package func isPending(_ path: String) -> Bool { pending[path] != nil }
+    package func isPending(_ path: String) -> Bool { pending[PathKey(path)] != nil }
 
     /// Notes that `path` was seen with `stat` at `now`; a change restarts its quiet period.
     package mutating func observe(_ path: String, _ stat: FileStat, now: Duration) {
-        if let existing = pending[path], existing.stat.sameVersion(as: stat) { return }
-        pending[path] = (stat, now)
+        let key = PathKey(path)
+        if let existing = pending[key], existing.stat.sameVersion(as: stat) { return }
+        pending[key] = (stat, now)
     }
 
     /// Stops tracking `path` (deleted or renamed away).
-    package mutating func forget(_ path: String) { pending[path] = nil }
+    package mutating func forget(_ path: String) { pending[PathKey(path)] = nil }
 
     /// Re-reads (`restat`) every file whose quiet period has passed and returns those still
     /// unchanged, sorted by path; changed files wait again, vanished ones are dropped.
@@ -31,16 +32,16 @@ package struct Settler {
         var ready: [(path: String, stat: FileStat)] = []
         // Collect first: mutating `pending` while iterating it would copy it at each change.
         let due = pending.filter { now - $0.value.since >= quietPeriod }
-        for (path, entry) in due {
-            guard let current = restat(path) else {
-                pending[path] = nil
+        for (key, entry) in due {
+            guard let current = restat(key.path) else {
+                pending[key] = nil
                 continue
             }
             if current.sameVersion(as: entry.stat) {
-                pending[path] = nil
-                ready.append((path, current))
+                pending[key] = nil
+                ready.append((key.path, current))
             } else {
-                pending[path] = (current, now)
+                pending[key] = (current, now)
             }
         }
         return ready.sorted { $0.path < $1.path }

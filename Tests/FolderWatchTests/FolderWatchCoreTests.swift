@@ -50,6 +50,22 @@ import TestSupport
         #expect(f.settle().isEmpty, "emitted once")
     }
 
+    /// "é" as one code point (NFC) and as e + combining acute (NFD): equal Swift Strings, two
+    /// files. Both are emitted, once each, and a rescan emits neither again.
+    @Test func nfcAndNfdTwinsAreTwoFilesEachEmittedOnce() throws {
+        let f = try Fixture(rescan: .seconds(60))
+        let nfc = "caf\u{E9}.tif", nfd = "cafe\u{301}.tif"
+        #expect(nfc == nfd && Array(nfc.utf8) != Array(nfd.utf8), "canonically equal, different bytes")
+        try f.tree.write("inbox/" + nfc, bytes: 10)
+        try f.tree.write("inbox/" + nfd, bytes: 20)
+        _ = f.core.tick()
+        let first = { () -> [FileCandidate] in f.clock.advance(by: .seconds(2)); return f.core.tick() }()
+        #expect(Set(first.map { Array($0.path.utf8) }) == [Array(f.path(nfc).utf8), Array(f.path(nfd).utf8)], "both twins")
+        #expect(Set(first.map(\.size)) == [10, 20])
+        #expect(f.settle(.seconds(60)).isEmpty && f.settle().isEmpty, "a rescan emits neither again")
+        #expect(f.settle(.seconds(60)).isEmpty, "nor the one after")
+    }
+
     @Test func aFileGrowingDuringTheQuietPeriodWaitsUntilItStops() throws {
         let f = try Fixture()
         _ = f.core.tick()
