@@ -67,7 +67,7 @@ package enum InputGuard {
             guard let location = location(of: fd) else {
                 throw DaemonError(.processingFailed, "cannot verify the opened input: /proc/self/fd is not available")
             }
-            guard let realInbox = realPath(inbox), location.hasPrefix(realInbox == "/" ? "/" : realInbox + "/") else {
+            guard let realInbox = realPath(inbox), PathText.isInside(location, realInbox) else {
                 throw rejected("input resolves outside its inbox (to \(AdminOutput.oneLine(location))); not followed")
             }
         }
@@ -99,7 +99,7 @@ package enum InputGuard {
             return "input is a symlink; links are not followed (follow_symlinks = false)"
         }
         guard let realInbox = realPath(inbox) else { return "inbox \(AdminOutput.oneLine(inbox)) cannot be resolved" }
-        guard real.hasPrefix(realInbox == "/" ? "/" : realInbox + "/") else {
+        guard PathText.isInside(real, realInbox) else {
             return "input resolves outside its inbox (to \(AdminOutput.oneLine(real))); not followed"
         }
         return nil

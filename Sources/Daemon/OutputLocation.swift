@@ -1,3 +1,5 @@
+import FolderWatch
+
 /// Where the report set of an input goes: `INBOX/sub/dir/name.ext` -> `OUTBOX/sub/dir/name/`,
 /// keeping the extension (`name.ext/`) when another input in the same folder has the same stem.
 ///
@@ -16,10 +18,10 @@ package enum OutputLocation {
     package static func reportDirectory(for input: String, inbox: String, outbox: String,
                                         siblings: [String] = []) throws -> String {
         let root = trimmed(inbox)
-        guard input.hasPrefix(root == "/" ? "/" : root + "/") else {
+        guard let below = PathText.relative(input, to: root) else {
             throw DaemonError(.output, "\(escaped(input)) is not inside inbox \(escaped(root))")
         }
-        var components = input.dropFirst(root == "/" ? 1 : root.count + 1).split(separator: "/").map(String.init)
+        var components = PathText.components(below)
         guard let name = components.popLast() else {
             throw DaemonError(.output, "\(escaped(input)) names no file inside inbox \(escaped(root))")
         }

@@ -117,7 +117,7 @@ extension WorkerService {
     static func inbox(containing path: String, in inboxes: [String]) -> String? {
         for inbox in inboxes {
             let real = URL(fileURLWithPath: inbox).resolvingSymlinksInPath().path
-            for candidate in [inbox, real] where path.hasPrefix(candidate.hasSuffix("/") ? candidate : candidate + "/") {
+            for candidate in [inbox, real] where PathText.isInside(path, candidate) {
                 return candidate
             }
         }
@@ -133,7 +133,7 @@ extension WorkerService {
             logger.warning("job \(job.id): \(AdminOutput.oneLine(job.path)) is not inside an inbox; not moved")
             return
         }
-        let relative = String(job.path.dropFirst(inbox.count)).split(separator: "/").map(String.init)
+        let relative = PathText.components(PathText.relative(job.path, to: inbox) ?? "")
         do {
             let moved = try InputMover.move(relative, inbox: inbox, to: target, size: job.size, mtimeNanoseconds: job.mtimeNanoseconds)
             logger.info("job \(job.id): input moved to \(AdminOutput.oneLine(moved))")

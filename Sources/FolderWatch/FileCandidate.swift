@@ -21,6 +21,6 @@ package struct FileCandidate: Sendable, Equatable, Hashable, Codable {
 
     /// The path below `root`, e.g. `sub/dir/name.tif` (no leading slash).
     package var relativePath: String {
-        path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+        PathText.relative(path, to: root) ?? path
     }
 }

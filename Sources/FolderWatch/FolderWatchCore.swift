@@ -156,7 +156,7 @@ package final class FolderWatchCore {
     private func root(of path: String) -> String? {
         for root in roots {
             guard let real = resolved[root] else { continue }
-            if path.hasPrefix(real + "/") || (real == "/" && path.hasPrefix("/")) { return real }
+            if PathText.isInside(path, real) { return real }
         }
         return nil
     }
@@ -210,7 +210,7 @@ package final class FolderWatchCore {
         if options.followSymlinksInsideRoot, let root = root(of: path), let targetC = realpath(path, nil) {
             let target = String(cString: targetC)
             free(targetC)
-            if target.hasPrefix(root + "/"), let stat = FileStat.read(path, followingLinks: true), stat.kind == .regular { return stat }
+            if PathText.isInside(target, root), let stat = FileStat.read(path, followingLinks: true), stat.kind == .regular { return stat }
         }
         if reportedLinks.insert(PathKey(path)).inserted { pendingDiagnostics.append(.symlinkSkipped(path)) }
         return nil

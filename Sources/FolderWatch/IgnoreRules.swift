@@ -25,6 +25,6 @@ package struct IgnoreRules: Sendable, Equatable {
 
     /// True when the last component of `path` is ignored.
     package func ignores(path: String) -> Bool {
-        ignores(name: String(path.split(separator: "/", omittingEmptySubsequences: true).last ?? Substring(path)))
+        ignores(name: PathText.lastComponent(path))
     }
 }

@@ -9,6 +9,11 @@ import Daemon
         #expect(try OutputLocation.reportDirectory(for: "/in/README", inbox: "/in", outbox: "/out") == "/out/README")
     }
 
+    @Test func aNameStartingWithACombiningMarkHasAReportFolder() throws {
+        #expect(try OutputLocation.reportDirectory(for: "/in/sub/\u{301}x.tif", inbox: "/in", outbox: "/out")
+                == "/out/sub/\u{301}x")
+    }
+
     @Test func keepsTheExtensionWhenAnotherInputHasTheSameStem() throws {
         let dir = try OutputLocation.reportDirectory(for: "/in/x/name.tif", inbox: "/in", outbox: "/out",
                                                      siblings: ["name.tif", "name.png", "other.tif"])

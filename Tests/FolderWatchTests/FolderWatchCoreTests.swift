@@ -66,6 +66,15 @@ import TestSupport
         #expect(f.settle(.seconds(60)).isEmpty, "nor the one after")
     }
 
+    /// A name starting with a combining mark was never queued nor logged (Character-based
+    /// path checks); it is emitted like any other, with its own relative path.
+    @Test func aNameStartingWithACombiningMarkIsEmitted() throws {
+        let f = try Fixture()
+        try f.tree.write("inbox/\u{301}x.tif", bytes: 10)
+        _ = f.core.tick()
+        #expect(f.settle() == ["\u{301}x.tif"])
+    }
+
     @Test func aFileGrowingDuringTheQuietPeriodWaitsUntilItStops() throws {
         let f = try Fixture()
         _ = f.core.tick()
