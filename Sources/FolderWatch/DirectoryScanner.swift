@@ -30,12 +30,9 @@ package struct DirectoryScanner {
             }
             defer { closedir(handle) }
             while let entry = readdir(handle) {
-                let name: String? = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    let bytes = raw.prefix { $0 != 0 }
-                    return String(validating: bytes, as: UTF8.self)
-                }
-                guard let name else {
-                    failure(dir, "an entry's name is not valid UTF-8; skipped")
+                let bytes: [UInt8] = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+                guard let name = String(validating: bytes, as: UTF8.self) else {
+                    failure(dir, "the name \"\(Self.escaped(bytes))\" is not valid UTF-8; skipped (rename the file)")
                     continue
                 }
                 if name == "." || name == ".." || ignore.ignores(name: name) { continue }
@@ -49,4 +46,14 @@ package struct DirectoryScanner {
             }
         }
     }
+
+    /// A name's bytes for a log line: printable ASCII as is, every other byte as `\xNN`.
+    static func escaped(_ bytes: [UInt8]) -> String {
+        bytes.map { (0x20..<0x7F).contains($0) && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "\"")
+            ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16, uppercase: true).leftPadded(to: 2) }.joined()
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

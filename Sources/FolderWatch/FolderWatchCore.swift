@@ -29,6 +29,10 @@ package final class FolderWatchCore {
     private var emitted: [PathKey: FileStat] = [:]  // by bytes: NFC and NFD twins are two files
     private var reportedLinks: Set<PathKey> = []
     private var unavailableRoots: Set<String> = []
+    /// Scan problems already reported and still present (reported again only after a full
+    /// scan no longer finds them): a badly named file is warned about once, not every rescan.
+    private var reportedProblems: Set<String> = []
+    private var problemsThisScan: Set<String> = []
     private var lastFullScan: Duration
     private var rescanRequested = false
     private var pendingDiagnostics: [WatchDiagnostic] = []
@@ -97,7 +101,7 @@ package final class FolderWatchCore {
         case .watchRemoved(let dir):
             watched.remove(dir)
         case .invalidName(let dir):
-            pendingDiagnostics.append(.scanProblem(path: dir, reason: "an entry's name is not valid UTF-8; skipped"))
+            report(problem: dir, "an entry's name is not valid UTF-8; skipped (rename the file)")
         }
     }
 
@@ -120,6 +124,7 @@ package final class FolderWatchCore {
     /// vanished files, and hands new or changed files to the settler.
     package func fullScan() {
         var seenDirs = Set<String>(), seenFiles = Set<PathKey>()
+        problemsThisScan = []
         for root in roots {
             guard let real = resolve(root) else { continue }
             scanTree(real, seenDirs: &seenDirs, seenFiles: &seenFiles)
@@ -130,6 +135,7 @@ package final class FolderWatchCore {
         }
         unwatched.formIntersection(seenDirs)
         emitted = emitted.filter { seenFiles.contains($0.key) }
+        reportedProblems.formIntersection(problemsThisScan)
         fullScanCount += 1
         lastFullScan = clock.uptime
     }
@@ -176,7 +182,7 @@ package final class FolderWatchCore {
                          seenFiles.insert(PathKey(path))
                          consider(path, stat)
                      },
-                     failure: { path, reason in pendingDiagnostics.append(.scanProblem(path: path, reason: reason)) })
+                     failure: { path, reason in report(problem: path, reason) })
     }
 
     private func ensureWatch(_ dir: String) {
@@ -219,5 +225,12 @@ package final class FolderWatchCore {
     private func forget(_ path: String) {
         settler.forget(path)
         emitted[PathKey(path)] = nil
+    }
+
+    /// A scan problem, as a diagnostic unless it was reported already.
+    private func report(problem path: String, _ reason: String) {
+        let key = path + "\u{0}" + reason
+        problemsThisScan.insert(key)
+        if reportedProblems.insert(key).inserted { pendingDiagnostics.append(.scanProblem(path: path, reason: reason)) }
     }
 }

@@ -75,6 +75,28 @@ import TestSupport
         #expect(f.settle() == ["\u{301}x.tif"])
     }
 
+    /// A name that is not UTF-8 cannot be queued: it is warned about once, naming its bytes,
+    /// not at every rescan; after it is gone and comes back, once more.
+    @Test func aNameThatIsNotUTF8IsWarnedAboutOnce() throws {
+        let f = try Fixture(rescan: .seconds(60))
+        let bad = Array((f.root + "/scan").utf8) + [0xFF, 0x2E, 0x74, 0x69, 0x66]  // "scan\xFF.tif"
+        func create() { let fd = open(bad.map { CChar(bitPattern: $0) } + [0], O_WRONLY | O_CREAT, 0o644); close(fd) }
+        func problems() -> [String] {
+            f.core.drainDiagnostics().compactMap { if case .scanProblem(_, let reason) = $0 { return reason } else { return nil } }
+        }
+        create()
+        _ = f.core.tick()
+        #expect(problems() == ["the name \"scan\\xFF.tif\" is not valid UTF-8; skipped (rename the file)"])
+        for _ in 0..<3 { _ = f.settle(.seconds(60)) }
+        #expect(f.core.fullScanCount == 4)
+        #expect(problems().isEmpty, "not again at every rescan")
+        unlink(bad.map { CChar(bitPattern: $0) } + [0])
+        _ = f.settle(.seconds(60))
+        create()
+        _ = f.settle(.seconds(60))
+        #expect(problems().count == 1, "back after it was gone: reported again")
+    }
+
     @Test func aFileGrowingDuringTheQuietPeriodWaitsUntilItStops() throws {
         let f = try Fixture()
         _ = f.core.tick()
