@@ -10,7 +10,7 @@ import TestSupport
 /// Leave-one-source-out without leakage (`TrainingRecipe`, which `leuko crossval` runs per
 /// source): a held-out source reaches neither the training crops (its cells nor its
 /// negatives) nor the temperature fit, and is still measured.
-@Suite struct TrainingRecipeTests {
+extension MemoryCeilingTests { @Suite struct TrainingRecipeTests {
     /// Three small box-annotated sources (`alpha`, `beta`, `gamma`), 12 fields each (the field
     /// of `NegativeSampleTests`: one annotated WBC, red cells elsewhere for negatives).
     static func sources() throws -> (root: ScratchFolder, folders: [String]) {
@@ -92,4 +92,4 @@ import TestSupport
         }
         #expect(r.output.contains("| mean |") && r.output.contains("| worst ("))
     }
-}
+} }

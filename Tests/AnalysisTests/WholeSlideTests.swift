@@ -89,7 +89,9 @@ extension MemoryCeilingTests { @Suite struct WholeSlideTests {
             #expect(hits.count == 1, "cell at \(x),\(y) found \(hits.count) times")
         }
         #expect(analysis.cells.count == centres.count)
-        #expect(peak < ceiling, "peak RSS \(peak >> 20) MB over the \(ceiling >> 20) MB ceiling")
+        // The process's resident size before the analysis (other suites' live memory in this
+        // shared test process) is not the analysis's: its growth must stay under the ceiling.
+        #expect(peak - before < ceiling, "peak RSS \(peak >> 20) MB, \((peak - before) >> 20) MB over the \(before >> 20) MB before: over the \(ceiling >> 20) MB ceiling")
         let last = try #require(updates.items.last)
         #expect(last.tilesDone == plan.tiles.count && last.tilesTotal == plan.tiles.count && updates.items.count == plan.tiles.count)
         #expect(last.tilesSkippedEmpty > plan.tiles.count / 2)

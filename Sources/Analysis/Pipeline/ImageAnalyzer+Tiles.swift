@@ -57,7 +57,7 @@ extension ImageAnalyzer {
         let cells = try run.cells(unpackBudget: settings.memoryLimitBytes - Self.reservedBytes - decoded - side * side * 28
                                                 - run.keptCellBytes)
         let base = timer.time("overlay") { overlay.raster() }
-        return Detection(cells: cells, overlayBase: base, overlayScale: overlay.scale)
+        return Detection(cells: cells, overlayBase: base, overlayScale: overlay.scale, tiled: true)
     }
 
     /// How an image of `info`'s size is cut under the memory ceiling.

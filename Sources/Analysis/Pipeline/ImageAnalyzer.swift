@@ -99,6 +99,8 @@ package final class ImageAnalyzer: @unchecked Sendable {
         var cells: [DetectedCell]
         var overlayBase: RGBRaster?
         var overlayScale: Double
+        /// Analysed in tiles (a large image under the memory budget) rather than in one piece.
+        var tiled = false
     }
 
     private func finish(_ found: Detection, source: ImageAnalysis.Source, startedAt: Date, clock: UInt64,
@@ -107,7 +109,7 @@ package final class ImageAnalyzer: @unchecked Sendable {
         // Fields analysed in one piece only: there the overlay base is the image itself. A
         // slide's overview is downsampled too far for red cells, and a full-resolution region
         // would add to the tiles' memory budget.
-        if source.pixelSpacing == nil, settings.estimatesScale, found.overlayScale == 1, let base = found.overlayBase,
+        if source.pixelSpacing == nil, settings.estimatesScale, !found.tiled, found.overlayScale == 1, let base = found.overlayBase,
            let estimate = timer.time("scale", { RedCellScale().estimate(base) }) {
             source.pixelSpacing = PixelSpacing(x: estimate.micronsPerPixel, y: estimate.micronsPerPixel)
             source.scaleEstimate = estimate

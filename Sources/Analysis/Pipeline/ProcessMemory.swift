@@ -23,9 +23,12 @@ package enum ProcessMemory {
     /// Current resident set size; nil where unknown.
     package static func residentBytes() -> Int? { statusField("VmRSS").map { $0 * 1024 } }
 
-    /// Resets the peak to the current size (Linux `clear_refs` 5); false when not possible.
+    /// Resets the peak to the current size (Linux `clear_refs` 5), after handing freed heap
+    /// memory back (`releaseFreedMemory`), so the peak that follows measures what is live plus
+    /// what comes after, not what earlier work freed but glibc kept; false when not possible.
     @discardableResult
     package static func resetPeak() -> Bool {
+        releaseFreedMemory()
         guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
         defer { try? handle.close() }
         return (try? handle.write(contentsOf: Data("5".utf8))) != nil

@@ -27,7 +27,9 @@ package struct RedCellScale: Sendable {
     package static let redCellDiameter = 7.5
     package var minimumCells = 5
     package var holeShare = 0.5
-    package var maximumPixels = 2048 * 2048
+    /// Larger images are estimated on their central region of this many pixels (a megapixel
+    /// holds hundreds of red cells; the estimate's planes then stay near 50 MB).
+    package var maximumPixels = 1 << 20
 
     package init() {}
 
