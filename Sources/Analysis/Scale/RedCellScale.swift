@@ -20,15 +20,15 @@ import Foundation
 /// 4. Diameter 2 (r + 0.5) per centre (distances run between pixel centres); the estimate is
 ///    their median weighted by r², the area each explains, so the many small maxima of
 ///    ragged edges count little and red cells, which cover most of a smear, decide.
-/// Fewer than `minimumCells` centres: no estimate. Images over `maximumPixels` are
-/// estimated on their central region of that size.
+/// Fewer than `minimumCells` centres: no estimate. Images over `maximumPixels` are reduced to
+/// that size first.
 package struct RedCellScale: Sendable {
     /// Diameter of a normal red cell (µm).
     package static let redCellDiameter = 7.5
     package var minimumCells = 5
     package var holeShare = 0.5
-    /// Larger images are estimated on their central region of this many pixels (a megapixel
-    /// holds hundreds of red cells; the estimate's planes then stay near 50 MB).
+    /// Larger images are reduced to this many pixels first (the estimate's planes then stay
+    /// near 50 MB).
     package var maximumPixels = 1 << 20
 
     package init() {}
@@ -47,9 +47,19 @@ package struct RedCellScale: Sendable {
         }
     }
 
-    /// The estimate for `image`, or nil when it shows too few cells.
+    /// The estimate for `image`, or nil when it shows too few cells. An image over
+    /// `maximumPixels` is first reduced (area averaging) to that size, and the diameter scaled
+    /// back, so the whole field counts and the working planes stay small.
     package func estimate(_ image: RGBRaster) -> Estimate? {
-        let image = centralRegion(of: image)
+        guard image.count > maximumPixels else { return estimateAsIs(image) }
+        let reduced = image.resized(by: (Double(maximumPixels) / Double(image.count)).squareRoot())
+        guard var estimate = estimateAsIs(reduced) else { return nil }
+        estimate.medianDiameter *= Double(image.width) / Double(reduced.width)
+        estimate.micronsPerPixel = Self.redCellDiameter / estimate.medianDiameter
+        return estimate
+    }
+
+    private func estimateAsIs(_ image: RGBRaster) -> Estimate? {
         guard image.width >= 16, image.height >= 16 else { return nil }
         let density = OpticalDensity(image)
         var values = [Float](repeating: 0, count: image.count)
@@ -134,18 +144,5 @@ package struct RedCellScale: Sendable {
             result.bits[i] = true
         }
         return result
-    }
-
-    /// `image`, or its central `maximumPixels` region when larger.
-    func centralRegion(of image: RGBRaster) -> RGBRaster {
-        guard image.count > maximumPixels else { return image }
-        let side = Int(Double(maximumPixels).squareRoot())
-        let (w, h) = (min(side, image.width), min(maximumPixels / min(side, image.width), image.height))
-        let (x0, y0) = ((image.width - w) / 2, (image.height - h) / 2)
-        var region = RGBRaster(width: w, height: h, pixelSpacing: image.pixelSpacing)
-        for y in 0..<h {
-            for x in 0..<w { region.set(x, y, image[x0 + x, y0 + y]) }
-        }
-        return region
     }
 }
