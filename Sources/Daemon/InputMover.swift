@@ -1,6 +1,7 @@
 import CFileSystem
 import Foundation
 import Glibc
+import Reporting
 
 /// `on_success = "move:DIR"`: moves a finished input from its inbox to the same relative path
 /// below DIR, in a way a scanner account that controls the inbox cannot turn against the
@@ -40,7 +41,7 @@ package enum InputMover {
         let target = try openFolders(Array(folders), from: destination, creating: true)
         defer { close(target) }
         let clean = OutputLocation.sanitise(name)
-        for n in 1...ReportPathLimits.maxSuffix {
+        for n in 1...ReportPublication.maxCandidates {
             let candidate = n == 1 ? clean : Self.numbered(clean, n)
             if leuko_renameat_noreplace(source, name, target, candidate) == 0 {
                 return ([destination] + folders + [candidate]).joined(separator: "/")
@@ -85,9 +86,4 @@ package enum InputMover {
         }
         return fd
     }
-}
-
-/// How many numbered names a move or a report tries before giving up.
-enum ReportPathLimits {
-    static let maxSuffix = 100_000
 }

@@ -4,8 +4,6 @@ import JobQueue
 import Logging
 import Reporting
 
-/// The worker's side paths around the processor: the input checks, where the report set
-/// goes, and what happens to the input after success.
 /// How one attempt ended, from the worker's side.
 enum AttemptResult: Sendable {
     /// nil on success, else the failure to record against the job.
@@ -14,6 +12,8 @@ enum AttemptResult: Sendable {
     case environment(String)
 }
 
+/// The worker's side paths around the processor: the input checks, where the report set
+/// goes, and what happens to the input after success.
 extension WorkerService {
     /// Runs the checks, opens the input (`InputGuard.open`) and runs the processor on it;
     /// returns nil on success or the failure to record. A job whose report an earlier attempt
@@ -101,8 +101,8 @@ extension WorkerService {
                        mtimeNanoseconds: job.mtimeNanoseconds, contentHash: job.contentHash)
     }
 
-    /// The first report folder name tried (`ReportPublication`): mirrored below the outbox from the input's inbox, or below
-    /// `OUTBOX/_manual/` for a file queued by hand from elsewhere.
+    /// The first report folder name tried (`ReportPublication`): mirrored below the outbox
+    /// from the input's inbox, or below `OUTBOX/_manual/` for a file queued by hand from elsewhere.
     static func reportDirectory(for path: String, _ configuration: Configuration) throws -> String {
         let folder = (path as NSString).deletingLastPathComponent
         let siblings = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Who a report folder belongs to: the key of the one request (a daemon job) whose report it
@@ -19,7 +20,7 @@ package struct ReportIdentity: Sendable, Equatable, CustomStringConvertible {
     /// idempotency key holds too). `queue` tells databases apart (the database file's path).
     package init(job: Int64, queue: String, size: Int64, mtimeNanoseconds: Int64, contentHash: String?) {
         let input = contentHash.map { "sha256:\($0)" } ?? "stat:\(size):\(mtimeNanoseconds)"
-        let queueDigest = ReportIdentity.fnv1a(queue)
+        let queueDigest = SHA256.hash(data: Data(queue.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
         key = "leuko-job/\(queueDigest)/\(job)/\(input)".filter { $0.isASCII && !$0.isNewline && $0 != "\0" }
     }
 
@@ -35,12 +36,5 @@ package struct ReportIdentity: Sendable, Equatable, CustomStringConvertible {
     package func owns(_ folder: String) -> Bool {
         guard let data = FileManager.default.contents(atPath: folder + "/" + Self.fileName) else { return false }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines) == key
-    }
-
-    private static func fnv1a(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -27,22 +27,7 @@ extension AdaptCommand {
         } catch let error as CellModelError {
             throw ValidationError(error.message)
         }
-        var unlabelled: [[Float]] = []
-        if !images.isEmpty || !data.isEmpty {
-            var paths = try ImagePaths.expand(images)
-            for directory in data {
-                let dataset = try Dataset.load(directory: directory)
-                paths += (split.datasetSplit.map { dataset.records(in: $0) } ?? dataset.records).map(\.imagePath)
-            }
-            var collector = CandidateCropCollector()
-            collector.localizer = localizer
-            collector.maxCropsPerImage = maxCellsPerImage
-            collector.maxCrops = maxCells
-            collector.seed = seed
-            let collection = collector.collect(paths, threads: threads)
-            for failure in collection.failures { FileHandle.standardError.write(Data("skipped \(failure)\n".utf8)) }
-            unlabelled = collection.crops
-        }
+        let unlabelled = images.isEmpty && data.isEmpty ? [] : try unlabelledCells(localizer: localizer).collection.crops
         var adaptation = VerifiedCellAdaptation()
         adaptation.tuned = try tunedParts()
         adaptation.steps = steps
@@ -63,12 +48,8 @@ extension AdaptCommand {
             FileHandle.standardError.write(Data("leuko adapt: refused: the adapted weights are worse \(summary); nothing written\n".utf8))
             throw ExitCode.failure
         }
-        var metadata = model.metadata
-        metadata["adaptation_verified"] = record
-        metadata["adaptation_command"] = (["leuko"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        var metadata = Self.adaptedMetadata(model, key: "adaptation_verified", record: record)
         metadata["adapted_from_sha256"] = model.sha256 ?? ""
-        let version = model.metadata["version"] ?? "unversioned"
-        metadata["version"] = version.hasSuffix("+adapted") ? version : version + "+adapted"
         try model.save(metadata: metadata, to: output)
         FileHandle.standardError.write(Data("wrote \(output.path): \(summary)\n".utf8))
     }

@@ -71,18 +71,7 @@ struct AdaptCommand: ParsableCommand {
         }
         let model = try ModelFile.load(input)
         if !verified.isEmpty { return try runVerified(model: model, output: output) }
-        var paths = try ImagePaths.expand(images)
-        for directory in data {
-            let dataset = try Dataset.load(directory: directory)
-            paths += (split.datasetSplit.map { dataset.records(in: $0) } ?? dataset.records).map(\.imagePath)
-        }
-        var collector = CandidateCropCollector()
-        collector.localizer = FieldLocalizer(for: model)
-        collector.maxCropsPerImage = maxCellsPerImage
-        collector.maxCrops = maxCells
-        collector.seed = seed
-        let collection = collector.collect(paths, threads: threads)
-        for failure in collection.failures { FileHandle.standardError.write(Data("skipped \(failure)\n".utf8)) }
+        let (paths, collection) = try unlabelledCells(localizer: FieldLocalizer(for: model))
         guard collection.crops.count >= 2 else {
             throw ValidationError("found \(collection.crops.count) cells in \(paths.count) images; adaptation needs at least 2")
         }
@@ -94,14 +83,38 @@ struct AdaptCommand: ParsableCommand {
                                       images: collection.images, imagesWithoutCells: collection.imagesWithoutCandidate,
                                       failedImages: collection.failures.count, maxCellsPerImage: maxCellsPerImage,
                                       maxCells: maxCells, seed: seed, from: model.sha256 ?? "")
+        let text = String(decoding: try JSONEncoder.sorted.encode(record), as: UTF8.self)
+        try model.save(metadata: Self.adaptedMetadata(model, key: "adaptation", record: text), to: output)
+        print(text)
+    }
+
+    /// The cells the localiser finds in the given images and `--data` folders (each image's
+    /// failure reported on stderr), with the paths read.
+    func unlabelledCells(localizer: FieldLocalizer) throws -> (paths: [String], collection: CandidateCropCollector.Collection) {
+        var paths = try ImagePaths.expand(images)
+        for directory in data {
+            let dataset = try Dataset.load(directory: directory)
+            paths += (split.datasetSplit.map { dataset.records(in: $0) } ?? dataset.records).map(\.imagePath)
+        }
+        var collector = CandidateCropCollector()
+        collector.localizer = localizer
+        collector.maxCropsPerImage = maxCellsPerImage
+        collector.maxCrops = maxCells
+        collector.seed = seed
+        let collection = collector.collect(paths, threads: threads)
+        for failure in collection.failures { FileHandle.standardError.write(Data("skipped \(failure)\n".utf8)) }
+        return (paths, collection)
+    }
+
+    /// `model`'s metadata with the adaptation `record` under `key`, the command, and the
+    /// version marked `+adapted` (reports name the model by version and weights digest).
+    static func adaptedMetadata(_ model: ModelFile, key: String, record: String) -> [String: String] {
         var metadata = model.metadata
-        metadata["adaptation"] = String(decoding: try JSONEncoder.sorted.encode(record), as: UTF8.self)
+        metadata[key] = record
         metadata["adaptation_command"] = (["leuko"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        // Reports name the model by version and weights digest: say that these were adapted.
         let version = model.metadata["version"] ?? "unversioned"
         metadata["version"] = version.hasSuffix("+adapted") ? version : version + "+adapted"
-        try model.save(metadata: metadata, to: output)
-        print(String(decoding: try JSONEncoder.sorted.encode(record), as: UTF8.self))
+        return metadata
     }
 }
 
