@@ -49,7 +49,7 @@ package struct ReinhardNormalizer: Sendable {
         return out
     }
 
-    static func toLAB(_ r: Float, _ g: Float, _ b: Float) -> SIMD3<Double> {
+    package static func toLAB(_ r: Float, _ g: Float, _ b: Float) -> SIMD3<Double> {
         let R = Double(max(r, 1 / 255)), G = Double(max(g, 1 / 255)), B = Double(max(b, 1 / 255))
         let L = log10(0.3811 * R + 0.5783 * G + 0.0402 * B)
         let M = log10(0.1967 * R + 0.7244 * G + 0.0782 * B)
@@ -57,7 +57,7 @@ package struct ReinhardNormalizer: Sendable {
         return SIMD3((L + M + S) / 3.0.squareRoot(), (L + M - 2 * S) / 6.0.squareRoot(), (L - M) / 2.0.squareRoot())
     }
 
-    static func fromLAB(_ v: SIMD3<Double>) -> SIMD3<Double> {
+    package static func fromLAB(_ v: SIMD3<Double>) -> SIMD3<Double> {
         let a = v.x / 3.0.squareRoot(), b = v.y / 6.0.squareRoot(), c = v.z / 2.0.squareRoot()
         let L = pow(10, a + b + c), M = pow(10, a + b - c), S = pow(10, a - 2 * b)
         return SIMD3(4.4679 * L - 3.5873 * M + 0.1193 * S,

@@ -24,6 +24,12 @@ package struct TrainingRecipe {
     package var boxNucleusMasks = false
     package var singleCellNucleusMasks = false
     package var stainResidual = false
+    /// Whole stain appearances drawn from the training crops' distribution
+    /// (`StainAppearance`): the chance per crop (0: off), the spread's widening, and the
+    /// chance that such a crop also loses its chroma.
+    package var appearanceProbability = 0.0
+    package var appearanceWidening = 1.5
+    package var grayscaleProbability = 0.0
     /// At most this many images per dataset (quick runs): evenly spaced in index order.
     package var maxImages: Int?
     /// Where progress lines go (stderr in the command).
@@ -83,6 +89,20 @@ package struct TrainingRecipe {
         return (0..<count).map { records[$0 * records.count / count] }
     }
 
+    /// `augment`, followed by a drawn stain appearance when `appearanceProbability` is set,
+    /// its distribution fitted on `training` (the trained sources' crops only).
+    func augmentation(fittedOn training: [TrainingSample]) -> Trainer.Augment? {
+        guard let base = augment, appearanceProbability > 0, !training.isEmpty else { return augment }
+        let appearance = StainAppearance(distribution: StainAppearance.fit(training), probability: appearanceProbability,
+                                         widening: appearanceWidening, grayscaleProbability: grayscaleProbability)
+        let d = appearance.distribution
+        report("stain appearances fitted on \(training.count) crops: lab means \(d.meanOfMeans) ± \(d.spreadOfMeans), deviations \(d.meanOfDeviations) ± \(d.spreadOfDeviations)")
+        return { sample, rng in
+            base(&sample, &rng)
+            appearance.apply(&sample, rng: &rng)
+        }
+    }
+
     /// A finished run: the EMA network, its temperatures and its crop validation.
     package struct Outcome {
         package var network: SGCLDFFNetwork
@@ -104,7 +124,8 @@ package struct TrainingRecipe {
         guard !samples.training.isEmpty else {
             throw TrainingError.noTrainingData("no labelled crops in \(dataDirectories) (held out: \(holdOut.sorted()))")
         }
-        let trainer = Trainer(options: options, training: samples.training, validation: samples.validation, augment: augment)
+        let trainer = Trainer(options: options, training: samples.training, validation: samples.validation,
+                              augment: augmentation(fittedOn: samples.training))
         if let initial { try trainer.start(from: initial) }
         if resume, let resumeURL { try ResumableCheckpoint.restore(trainer, from: resumeURL) }
         try trainer.run(progress: progress, checkpoint: { trainer in

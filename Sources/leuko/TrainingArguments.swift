@@ -52,7 +52,21 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Full augmentation: HED stain jitter, each stain's concentration scaled by 1 ± this.")
     var stainJitter = AugmentParameters().stainScale
 
+    @Option(help: "Full augmentation: the chance that a crop is given a whole stain appearance (lab colour statistics) drawn from a distribution fitted over the training crops, RandStainNA-style (0: off).")
+    var stainAppearance = 0.0
+    @Option(help: "With --stain-appearance: the factor on the fitted spread of each colour statistic when drawing.")
+    var appearanceWidening = 1.5
+    @Option(help: "With --stain-appearance: the chance that a crop given an appearance also loses its colour (grayscale).")
+    var grayscale = 0.0
+
     func validate() throws {
+        guard (0...1).contains(stainAppearance), (0...1).contains(grayscale), appearanceWidening >= 0 else {
+            throw ValidationError("--stain-appearance and --grayscale must be in [0, 1], --appearance-widening 0 or more")
+        }
+        guard grayscale == 0 || stainAppearance > 0 else { throw ValidationError("--grayscale acts on crops given a stain appearance: set --stain-appearance too") }
+        guard stainAppearance == 0 || augmentation == .full, !noAugment || stainAppearance == 0 else {
+            throw ValidationError("--stain-appearance is part of the full augmentation")
+        }
         guard !(classifyOnly && segmentOnly) else { throw ValidationError("--classify-only and --segment-only exclude each other") }
         guard (0...1).contains(resolutionLoss), (0...1).contains(borderCuts), (0..<1).contains(stainJitter) else {
             throw ValidationError("--resolution-loss and --border-cuts must be in [0, 1] and --stain-jitter in [0, 1)")
@@ -120,6 +134,9 @@ struct TrainingArguments: ParsableArguments {
         recipe.boxNucleusMasks = boxNucleusMasks
         recipe.singleCellNucleusMasks = singleCellNucleusMasks
         recipe.stainResidual = stainResidual
+        recipe.appearanceProbability = stainAppearance
+        recipe.appearanceWidening = appearanceWidening
+        recipe.grayscaleProbability = grayscale
         recipe.maxImages = maxImages
         recipe.report = TrainLog.stderr
         return recipe
