@@ -40,15 +40,4 @@ package struct AnalysisError: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     package var description: String { message }
-
-    /// True when analysing the same input again cannot succeed: it is not an image, is
-    /// unsupported, too large, or too small. Missing, unreadable or truncated files (perhaps
-    /// still being written), exhausted resources and cancellation may heal.
-    package var isPermanent: Bool {
-        switch code {
-        case .unsupportedImage, .invalidParameter, .badDataset: true
-        case .unreadableInput: ImageIOError(inputCode ?? .corrupt, path: "", "").isPermanent
-        case .resourceExhausted, .cancelled: false
-        }
-    }
 }

@@ -83,6 +83,8 @@ package enum AdminOutput {
         if let started = j.startedAt { lines.append("started: \(timestamp(started)) by \(j.worker ?? "?") on \(j.host ?? "?")") }
         if let lease = j.leaseUntil { lines.append("lease until: \(timestamp(lease))") }
         if let finished = j.finishedAt { lines.append("finished: \(timestamp(finished))") }
+        if let newer = j.supersededBy { lines.append("superseded by: job \(newer) (a newer version of the same file)") }
+        if j.lifetimeStart != j.enqueuedAt { lines.append("queue lifetime from: \(timestamp(j.lifetimeStart)) (an admin's retry)") }
         if j.priority != 0 { lines.append("priority: \(j.priority)") }
         if d.errors.isEmpty {
             lines.append("errors: none")

@@ -95,8 +95,7 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
             }
             return try staged.publish()
         } catch {
-            let classified = Self.classify(error)
-            throw DaemonError(classified.code, input.naming(classified.message))
+            throw AttemptError(error, message: input.naming(Self.reason(error)))
         }
     }
 
@@ -144,40 +143,16 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
         return Lane(analyzer: analyzer, executor: DedicatedThreadExecutor(label: "leuko.analysis.\(number)"))
     }
 
-    /// Sorts a failure into "the input can never succeed" (`inputRejected`) and "may heal"
-    /// (`processingFailed`), keeping the reason.
-    package static func classify(_ error: any Error) -> DaemonError {
+    /// A failure's reason in words (the error's own message); `FailureClass` decides what it
+    /// means for the job.
+    package static func reason(_ error: any Error) -> String {
         switch error {
-        case let error as DaemonError:
-            return error
-        case let error as AnalysisError:
-            switch error.code {
-            case .unreadableInput:
-                return DaemonError(error.inputCode.map(rejects) ?? false ? .inputRejected : .processingFailed, error.message)
-            case .unsupportedImage:
-                return DaemonError(.inputRejected, error.message)
-            case .invalidParameter, .badDataset, .resourceExhausted, .cancelled:
-                return DaemonError(.processingFailed, error.message)
-            }
-        case let error as ImageIOError:
-            return DaemonError(rejects(error.code) ? .inputRejected : .processingFailed, error.description)
-        case let error as ReportingError:
-            return DaemonError(.processingFailed, "cannot write the report: \(error)")
-        case is CancellationError:
-            return DaemonError(.processingFailed, "cancelled")
-        default:
-            return DaemonError(.processingFailed, "\(error)")
-        }
-    }
-
-    /// ImageIO's reasons that no retry can cure: once the daemon has seen a file settle, a
-    /// truncated or unreadable one is as final as one that is not an image at all.
-    static func rejects(_ code: ImageIOError.Code) -> Bool {
-        switch code {
-        case .notFound, .notARegularFile, .unreadable, .unknownFormat, .unsupported, .tooLarge, .corrupt, .invalidArgument:
-            true
-        case .writeFailed:
-            false
+        case let error as DaemonError: error.message
+        case let error as AnalysisError: error.message
+        case let error as ImageIOError: error.description
+        case let error as ReportingError: "cannot write the report: \(error)"
+        case is CancellationError: "cancelled"
+        default: "\(error)"
         }
     }
 

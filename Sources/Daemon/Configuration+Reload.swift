@@ -28,6 +28,7 @@ extension Configuration {
         "follow_symlinks": { "\($0.followSymlinks)" },
         "allow_hard_links": { "\($0.allowHardLinks)" },
         "max_attempts": { "\($0.maxAttempts)" },
+        "max_queue_lifetime_days": { "\($0.maxQueueLifetimeDays)" },
         "lease_s": { "\($0.leaseSeconds)" },
         "backoff_base_s": { "\($0.backoffBaseSeconds)" },
         "backoff_factor": { "\($0.backoffFactor)" },

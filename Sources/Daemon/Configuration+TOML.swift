@@ -1,12 +1,13 @@
 import Foundation
 import CellModel
+import JobQueue
 import TOMLKit
 
 extension Configuration {
     /// Every key `leuko.toml` may contain (all top level). `etc/leuko.toml` documents each one.
     package static let keys = [
         "inboxes", "outbox", "database", "model", "workers", "threads_per_worker", "settle_ms",
-        "rescan_interval_s", "ignore", "follow_symlinks", "allow_hard_links", "max_attempts", "lease_s",
+        "rescan_interval_s", "ignore", "follow_symlinks", "allow_hard_links", "max_attempts", "max_queue_lifetime_days", "lease_s",
         "backoff_base_s", "backoff_factor", "backoff_cap_s", "backoff_jitter", "retention_days", "max_file_mb", "max_pixels",
         "on_success", "report_group", "report_file_mode", "report_dir_mode", "database_mode",
         "shutdown_timeout_s", "status_interval_s", "log_level", "job_time_limit_s", "job_time_limit_s_per_mb",
@@ -70,6 +71,7 @@ extension Configuration {
         c.followSymlinks = try r.bool("follow_symlinks") ?? c.followSymlinks
         c.allowHardLinks = try r.bool("allow_hard_links") ?? c.allowHardLinks
         c.maxAttempts = try r.int("max_attempts", in: 1...100) ?? c.maxAttempts
+        c.maxQueueLifetimeDays = try r.double("max_queue_lifetime_days", in: 0.000_01...365) ?? c.maxQueueLifetimeDays
         c.leaseSeconds = try r.int("lease_s", in: 5...86_400) ?? c.leaseSeconds
         c.backoffBaseSeconds = try r.double("backoff_base_s", in: 0.001...86_400) ?? c.backoffBaseSeconds
         c.backoffFactor = try r.double("backoff_factor", in: 1...100) ?? c.backoffFactor
@@ -100,6 +102,10 @@ extension Configuration {
                 throw DaemonError(.configuration, "\(source): key 'log_level': expected one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(level)\"")
             }
             c.logLevel = parsed
+        }
+        // The queue's own checks, here, so that a daemon never meets them once running.
+        do { try c.jobQueueOptions.validate() } catch let error as JobQueueError {
+            throw DaemonError(.configuration, "\(source): \(error.message)")
         }
         return c
     }

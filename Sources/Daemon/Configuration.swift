@@ -47,8 +47,12 @@ package struct Configuration: Sendable, Equatable {
     /// Process input files that have other names too (a link count above 1), which may lie
     /// outside the inbox (`allow_hard_links`; see `InputGuard`).
     package var allowHardLinks = false
-    /// Attempts before a job is dead-lettered as failed (`max_attempts`).
+    /// Attempts before a job whose attempts crash or run out of time is dead-lettered as
+    /// failed (`max_attempts`).
     package var maxAttempts = 5
+    /// Days a job that fails with transient errors (a missing model, a busy database) keeps
+    /// being retried before it is failed (`max_queue_lifetime_days`, as Postfix's 5 days).
+    package var maxQueueLifetimeDays = 5.0
     /// A worker's lease on a job, renewed while it runs, in s (`lease_s`).
     package var leaseSeconds = 600
     /// Delay after the first failure, in s (`backoff_base_s`).
@@ -56,10 +60,10 @@ package struct Configuration: Sendable, Equatable {
     /// Growth of the delay per attempt (`backoff_factor`).
     package var backoffFactor = 2.0
     /// Largest delay, in s (`backoff_cap_s`).
-    package var backoffCapSeconds = 600.0
+    package var backoffCapSeconds = 3600.0
     /// Relative jitter of each delay (`backoff_jitter`).
     package var backoffJitter = 0.2
-    /// Days succeeded and cancelled jobs are kept; 0 keeps them forever (`retention_days`).
+    /// Days succeeded, cancelled and superseded jobs are kept; 0 keeps them forever (`retention_days`).
     package var retentionDays = 30
     /// Larger input files fail at once as too large, in MiB (`max_file_mb`).
     package var maxFileMegabytes = 2_048
@@ -111,6 +115,7 @@ package struct Configuration: Sendable, Equatable {
         var options = JobQueueOptions()
         options.leaseDuration = TimeInterval(leaseSeconds)
         options.maxAttempts = maxAttempts
+        options.maxQueueLifetime = maxQueueLifetimeDays * 86_400
         options.backoff = BackoffPolicy(base: backoffBaseSeconds, factor: backoffFactor,
                                         cap: backoffCapSeconds, jitter: backoffJitter)
         return options

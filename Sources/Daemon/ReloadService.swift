@@ -65,6 +65,7 @@ package struct ReloadService: Service, CustomStringConvertible {
             let wanted = new.jobQueueOptions
             options.leaseDuration = wanted.leaseDuration
             options.maxAttempts = wanted.maxAttempts
+            options.maxQueueLifetime = wanted.maxQueueLifetime
             options.backoff = wanted.backoff
             try queue.updateOptions(options)
             await store.update(new)

@@ -20,31 +20,41 @@ extension WorkerService {
     /// already published (a crash between publishing and recording success) succeeds at once,
     /// without a second report.
     func attempt(_ claim: ClaimedJob, _ configuration: Configuration) async -> AttemptResult {
-        let failure = await attemptOnce(claim, configuration)
+        guard let error = await attemptOnce(claim, configuration) else { return .finished(nil) }
+        let message = Self.message(of: error)
         // A failure that may heal is first checked against the machine: with the outbox full
         // or read-only, the job is not at fault and must not use up its attempts.
-        if let failure, failure.kind == .transient, let reason = OutboxProbe.fault(in: configuration.outbox) {
-            return .environment("\(reason) (job \(claim.job.id): \(AdminOutput.oneLine(failure.message)))")
+        let failureClass = FailureClass.of(error, environmentFault: { OutboxProbe.fault(in: configuration.outbox) })
+        guard let failure = failureClass.jobFailure(message) else {
+            let reason = OutboxProbe.fault(in: configuration.outbox).map { "\($0) (job \(claim.job.id): \(AdminOutput.oneLine(message)))" }
+            return .environment(reason ?? "job \(claim.job.id): \(AdminOutput.oneLine(message))")
         }
         return .finished(failure)
     }
 
-    /// One attempt; nil on success, else the failure.
-    private func attemptOnce(_ claim: ClaimedJob, _ configuration: Configuration) async -> JobFailure? {
+    /// The words a failure is recorded with.
+    static func message(of error: any Error) -> String {
+        switch error {
+        case let error as AttemptError: error.message
+        case let error as DaemonError: error.message
+        default: "\(error)"
+        }
+    }
+
+    /// One attempt; nil on success, else the error (sorted by `FailureClass`).
+    private func attemptOnce(_ claim: ClaimedJob, _ configuration: Configuration) async -> (any Error)? {
         let job = claim.job
         let input: OpenedInput
         do {
             input = try InputGuard.open(job.path, configuration)
-        } catch let error as DaemonError where error.code == .inputRejected {
-            return .permanent(error.message)
         } catch {
-            return .transient("\(error)")
+            return error
         }
         let outputDirectory: String
         do {
             outputDirectory = try Self.reportDirectory(for: job.path, configuration)
         } catch {
-            return .permanent("\(error)")
+            return DaemonError(.inputRejected, "\(error)")
         }
         let identity = Self.reportIdentity(of: job, configuration)
         if let published = ReportPublication.published(base: outputDirectory, identity: identity) {
@@ -74,17 +84,8 @@ extension WorkerService {
             logger.info("job \(job.id): report published in \(AdminOutput.oneLine(published))")
             Self.faultAfterPublishing()
             return nil
-        } catch let error as DaemonError where error.code == .inputRejected {
-            // A file rewritten since it was queued (a writer that paused longer than settle_ms)
-            // may be complete now: retry rather than dead-letter it.
-            if let now = input.status, now.size != job.size || now.mtimeNanoseconds != job.mtimeNanoseconds {
-                return .transient("\(error.message) (the file changed after it was queued, so it may have been incomplete)")
-            }
-            return .permanent(error.message)
-        } catch let error as DaemonError {
-            return .transient(error.message)
         } catch {
-            return .transient("\(error)")
+            return error
         }
     }
 

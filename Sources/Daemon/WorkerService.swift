@@ -235,7 +235,7 @@ package struct WorkerService: Service, CustomStringConvertible {
                 }
             case .timeLimit(let seconds, let abandoned):
                 let detail = abandoned ? "; the analysis did not stop when cancelled and was left behind" : ""
-                try await record(claim, .transient("exceeded the time limit of \(seconds) s (job_time_limit_s, job_time_limit_s_per_mb)\(detail)"))
+                try await record(claim, .attemptLimited("exceeded the time limit of \(seconds) s (job_time_limit_s, job_time_limit_s_per_mb)\(detail)"))
             case .leaseLost(let reason):
                 logger.warning("job \(id) abandoned: \(reason)")
             case .deadline:

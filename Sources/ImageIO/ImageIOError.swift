@@ -1,8 +1,8 @@
 /// The one error type of ImageIO: what went wrong (a closed set of codes), the file, and a
 /// readable message that includes the codec library's own words when it gave any.
 ///
-/// `isPermanent` tells a caller (the job queue) whether retrying can help: a truncated or
-/// missing file may still be being written; a non-image or oversized image never improves.
+/// What a failure means for a queued job (fail it, retry it) is the daemon's to decide
+/// (`FailureClass`), not this module's.
 package struct ImageIOError: Error, Sendable, Equatable, CustomStringConvertible {
     package enum Code: String, Sendable, Codable {
         /// The path does not exist.
@@ -36,14 +36,6 @@ package struct ImageIOError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     package var description: String { "\(path): \(message)" }
-
-    /// True when retrying the same file cannot succeed.
-    package var isPermanent: Bool {
-        switch code {
-        case .notARegularFile, .unknownFormat, .unsupported, .tooLarge, .invalidArgument: true
-        case .notFound, .unreadable, .corrupt, .writeFailed: false
-        }
-    }
 }
 
 /// The text of a NUL-terminated C character buffer.

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The delay after failed attempt `n` (1-based) is `min(cap, base * factor^(n-1))`, then
 /// multiplied by `1 + jitter * (2u - 1)` for a uniform `u` in [0, 1): with the defaults
-/// 10 s, 20 s, 40 s, 80 s … up to 10 min, each ±20 %. Jitter spreads retries of jobs that
+/// 10 s, 20 s, 40 s, 80 s … up to 1 h (Postfix's `maximal_backoff_time` is 4000 s), each ±20 %. Jitter spreads retries of jobs that
 /// failed together (a full disk, a missing model) so they do not return in lock-step.
 package struct BackoffPolicy: Sendable, Equatable, Codable {
     /// Delay after the first failure, in seconds (> 0).
@@ -16,7 +16,7 @@ package struct BackoffPolicy: Sendable, Equatable, Codable {
     /// Relative jitter amplitude in [0, 1).
     package var jitter: Double
 
-    package init(base: TimeInterval = 10, factor: Double = 2, cap: TimeInterval = 600, jitter: Double = 0.2) {
+    package init(base: TimeInterval = 10, factor: Double = 2, cap: TimeInterval = 3600, jitter: Double = 0.2) {
         self.base = base
         self.factor = factor
         self.cap = cap

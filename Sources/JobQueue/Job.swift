@@ -20,6 +20,8 @@ package struct Job: Sendable, Equatable, Codable, FetchableRecord {
     package var attempt: Int
     package var maxAttempts: Int
     package var enqueuedAt: Date
+    /// When the queue lifetime of transient retries began: the enqueue, or an admin's retry.
+    package var lifetimeStart: Date
     /// Not claimable before this time (backoff).
     package var scheduledAt: Date
     package var startedAt: Date?
@@ -29,6 +31,8 @@ package struct Job: Sendable, Equatable, Codable, FetchableRecord {
     package var worker: String?
     package var host: String?
     package var lastError: String?
+    /// The newer job of the same path that replaced this one (state `superseded`).
+    package var supersededBy: Int64?
 
     package init(row: Row) throws {
         id = row["id"]
@@ -46,6 +50,7 @@ package struct Job: Sendable, Equatable, Codable, FetchableRecord {
         attempt = row["attempt"]
         maxAttempts = row["max_attempts"]
         enqueuedAt = Date(millisecondsSince1970: row["enqueued_at"])
+        lifetimeStart = Date(millisecondsSince1970: row["lifetime_start"])
         scheduledAt = Date(millisecondsSince1970: row["scheduled_at"])
         startedAt = (row["started_at"] as Int64?).map(Date.init(millisecondsSince1970:))
         finishedAt = (row["finished_at"] as Int64?).map(Date.init(millisecondsSince1970:))
@@ -54,6 +59,7 @@ package struct Job: Sendable, Equatable, Codable, FetchableRecord {
         worker = row["worker"]
         host = row["host"]
         lastError = row["last_error"]
+        supersededBy = row["superseded_by"]
     }
 }
 

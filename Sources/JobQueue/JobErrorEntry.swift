@@ -5,8 +5,11 @@ import GRDB
 package struct JobErrorEntry: Sendable, Equatable, Codable, FetchableRecord {
     /// What kind of event ended the attempt.
     package enum Kind: String, Sendable, Equatable, Codable {
-        /// The worker reported an error that may heal (retried with backoff).
+        /// The worker reported an error that may heal (retried with backoff for the queue lifetime).
         case transient
+        /// The worker reported an error that may be the input's (a time limit passed): retried
+        /// with backoff up to the job's attempts.
+        case attemptLimited = "attempt_limited"
         /// The worker reported an error that cannot heal (failed at once).
         case permanent
         /// The worker stopped renewing its lease (crash, kill -9, restart, hang).

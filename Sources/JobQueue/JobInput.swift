@@ -45,8 +45,15 @@ package enum EnqueueOutcome: Sendable, Equatable {
 /// Why a worker gave up on an attempt.
 package struct JobFailure: Sendable, Equatable {
     /// `permanent` errors cannot heal by waiting (not an image, corrupt, too large,
-    /// unsupported, unreadable): the job goes to `failed` at once. `transient` ones are retried.
-    package enum Kind: String, Sendable, Equatable, Codable { case transient, permanent }
+    /// unsupported, unreadable): the job goes to `failed` at once. `transient` ones may heal by
+    /// waiting (a busy database, a missing model file): retried with backoff until the queue
+    /// lifetime (`JobQueueOptions.maxQueueLifetime`) is over, as a mail queue defers a message.
+    /// `attemptLimited` ones may be the input's fault or the machine's (a time limit passed):
+    /// retried with backoff until the job's attempts are used up.
+    package enum Kind: String, Sendable, Equatable, Codable {
+        case transient, permanent
+        case attemptLimited = "attempt_limited"
+    }
 
     package var kind: Kind
     package var message: String
@@ -58,4 +65,5 @@ package struct JobFailure: Sendable, Equatable {
 
     package static func transient(_ message: String) -> JobFailure { JobFailure(.transient, message) }
     package static func permanent(_ message: String) -> JobFailure { JobFailure(.permanent, message) }
+    package static func attemptLimited(_ message: String) -> JobFailure { JobFailure(.attemptLimited, message) }
 }

@@ -26,7 +26,8 @@ extension JobQueue {
     }
 
     /// Puts a `failed` or `cancelled` job back in the queue, due now, with a fresh set of
-    /// `maxAttempts` attempts (its error history is kept). Other states: `invalidTransition`.
+    /// `maxAttempts` attempts and a fresh queue lifetime (its error history is kept). Other
+    /// states (a `superseded` job's file is gone): `invalidTransition`.
     @discardableResult
     package func retry(id: Int64) async throws -> Job {
         let now = nowMS
@@ -48,9 +49,9 @@ extension JobQueue {
         return try await immediate { db in
             try db.execute(sql: """
                 UPDATE jobs SET state = 'queued', attempt = 0, max_attempts = ?, scheduled_at = ?,
-                    started_at = NULL, finished_at = NULL
+                    lifetime_start = ?, started_at = NULL, finished_at = NULL
                 WHERE state = 'failed'
-                """, arguments: [maxAttempts, now])
+                """, arguments: [maxAttempts, now, now])
             return db.changesCount
         }
     }
@@ -58,9 +59,9 @@ extension JobQueue {
     private static func requeue(_ db: Database, id: Int64, now: Int64, maxAttempts: Int) throws -> Job {
         guard let job = try Job.fetchOne(db, sql: """
             UPDATE jobs SET state = 'queued', attempt = 0, max_attempts = ?, scheduled_at = ?,
-                started_at = NULL, finished_at = NULL
+                lifetime_start = ?, started_at = NULL, finished_at = NULL
             WHERE id = ? RETURNING *
-            """, arguments: [maxAttempts, now, id]) else {
+            """, arguments: [maxAttempts, now, now, id]) else {
             throw JobQueueError(.notFound, "no job with id \(id)")
         }
         return job

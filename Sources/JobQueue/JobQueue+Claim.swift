@@ -60,14 +60,17 @@ extension JobQueue {
         }
     }
 
-    /// Records a failed attempt and decides the job's next state: `failed` at once for a
-    /// permanent error or when the attempts are used up (dead letter), otherwise `retrying`
-    /// after the backoff delay. Throws `staleClaim` if the claim is no longer valid.
+    /// Records a failed attempt and decides the job's next state: `superseded` when a newer
+    /// version of its path is queued; `failed` (dead letter) at once for a permanent error,
+    /// when an attempt-limited error used up the attempts, or when a transient error's next
+    /// try would fall after the queue lifetime; otherwise `retrying` after the backoff delay.
+    /// Throws `staleClaim` if the claim is no longer valid.
     @discardableResult
     package func fail(_ claim: ClaimedJob, _ failure: JobFailure) async throws -> Job {
         let now = nowMS
         let (id, token) = (claim.job.id, claim.token)
         let backoff = options.backoff
+        let lifetimeMS = Int64(options.maxQueueLifetime * 1000)
         let jitter = self.jitter
         return try await immediate { db in
             guard let job = try Job.fetchOne(db, sql: """
@@ -75,15 +78,50 @@ extension JobQueue {
                 """, arguments: [id, token]) else {
                 throw try Self.staleClaimError(db, id: id, action: "fail")
             }
-            let kind: JobErrorEntry.Kind = failure.kind == .permanent ? .permanent : .transient
+            let kind: JobErrorEntry.Kind = switch failure.kind {
+            case .permanent: .permanent
+            case .transient: .transient
+            case .attemptLimited: .attemptLimited
+            }
             try Self.recordError(db, JobErrorEntry(jobID: id, at: Date(millisecondsSince1970: now),
                                                    attempt: job.attempt, kind: kind, message: failure.message))
-            if failure.kind == .permanent || job.attempt >= job.maxAttempts {
-                return try Self.release(db, id: id, to: .failed, scheduledAt: nil, now: now)
+            if let newer = try Self.newerVersion(of: job, db) {
+                return try Self.supersede(db, id: id, by: newer, now: now)
             }
-            let delay = backoff.delay(afterAttempt: job.attempt, jitter: jitter)
-            return try Self.release(db, id: id, to: .retrying, scheduledAt: now + Int64(delay * 1000), now: now)
+            let retryAt = now + Int64(backoff.delay(afterAttempt: job.attempt, jitter: jitter) * 1000)
+            switch failure.kind {
+            case .permanent:
+                return try Self.release(db, id: id, to: .failed, scheduledAt: nil, now: now)
+            case .attemptLimited where job.attempt >= job.maxAttempts:
+                return try Self.release(db, id: id, to: .failed, scheduledAt: nil, now: now)
+            case .transient where retryAt > job.lifetimeStart.millisecondsSince1970 + lifetimeMS:
+                let days = Double(lifetimeMS) / 86_400_000
+                try db.execute(sql: "UPDATE jobs SET last_error = ? WHERE id = ?", arguments: [
+                    "\(failure.message) (gave up after \(job.attempt) attempts: the queue lifetime of \(days.formatted(.number.precision(.fractionLength(0...2)))) days is over)", id])
+                return try Self.release(db, id: id, to: .failed, scheduledAt: nil, now: now)
+            case .transient, .attemptLimited:
+                return try Self.release(db, id: id, to: .retrying, scheduledAt: retryAt, now: now)
+            }
         }
+    }
+
+    /// The id of the newest job queued after `job` for the same path (a newer version of
+    /// the file), or nil.
+    static func newerVersion(of job: Job, _ db: Database) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM jobs WHERE path = ? AND id > ?", arguments: [job.path, job.id])
+    }
+
+    /// Ends job `id` as `superseded` by job `newer`.
+    static func supersede(_ db: Database, id: Int64, by newer: Int64, now: Int64) throws -> Job {
+        guard let job = try Job.fetchOne(db, sql: """
+            UPDATE jobs SET state = 'superseded', superseded_by = ?, lease_until = NULL, claim_token = NULL,
+                finished_at = ?
+            WHERE id = ?
+            RETURNING *
+            """, arguments: [newer, now, id]) else {
+            throw JobQueueError(.notFound, "no job with id \(id)")
+        }
+        return job
     }
 
     /// Gives a claimed job back unprocessed (graceful shutdown before it finished): the job

@@ -63,14 +63,20 @@ extension JobQueue {
         let scheduled = input.notBefore.map { max($0.millisecondsSince1970, now) } ?? now
         guard let job = try Job.fetchOne(db, sql: """
             INSERT INTO jobs (path, size, mtime_ns, content_hash, payload, priority, state, attempt,
-                              max_attempts, enqueued_at, scheduled_at)
-            VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
+                              max_attempts, enqueued_at, lifetime_start, scheduled_at)
+            VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)
             RETURNING *
             """, arguments: [input.path, input.size, input.mtimeNanoseconds, input.contentHash, input.payload,
-                             input.priority, maxAttempts, now, scheduled]) else {
+                             input.priority, maxAttempts, now, now, scheduled]) else {
             throw JobQueueError(.database, "insert of \(input.path) returned no row")
         }
         try insertKey(db, input, jobID: job.id, now: now)
+        // The file at this path is a new version: earlier jobs for it that wait or failed are
+        // for content that is gone (a rewrite, a writer that paused past the settle time).
+        try db.execute(sql: """
+            UPDATE jobs SET state = 'superseded', superseded_by = ?, finished_at = ?
+            WHERE path = ? AND id < ? AND state IN ('queued', 'retrying', 'failed')
+            """, arguments: [job.id, now, input.path, job.id])
         return .enqueued(job)
     }
 

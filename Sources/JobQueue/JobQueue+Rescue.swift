@@ -40,6 +40,7 @@ extension JobQueue {
     private static func rescue(_ db: Database, _ job: Job, now: Int64, reason: String) throws -> Job {
         try recordError(db, JobErrorEntry(jobID: job.id, at: Date(millisecondsSince1970: now),
                                           attempt: job.attempt, kind: .leaseExpired, message: reason))
+        if let newer = try newerVersion(of: job, db) { return try supersede(db, id: job.id, by: newer, now: now) }
         let exhausted = job.attempt >= job.maxAttempts
         return try release(db, id: job.id, to: exhausted ? .failed : .retrying, scheduledAt: exhausted ? nil : now, now: now)
     }

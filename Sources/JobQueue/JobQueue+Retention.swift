@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 extension JobQueue {
-    /// Deletes `succeeded` and `cancelled` jobs that finished before `now - age` seconds, with
+    /// Deletes `succeeded`, `cancelled` and `superseded` jobs that finished before `now - age` seconds, with
     /// their error history. `failed` jobs stay until an admin retries or cancels them.
     /// Their input keys are kept (so a file left in the inbox is not processed again); see
     /// `forgetInputKeys`. Returns the number of jobs deleted.
@@ -12,7 +12,7 @@ extension JobQueue {
         let cutoff = nowMS - Int64(age * 1000)
         return try await immediate { db in
             try db.execute(sql: """
-                DELETE FROM jobs WHERE state IN ('succeeded', 'cancelled') AND finished_at < ?
+                DELETE FROM jobs WHERE state IN ('succeeded', 'cancelled', 'superseded') AND finished_at < ?
                 """, arguments: [cutoff])
             return db.changesCount
         }

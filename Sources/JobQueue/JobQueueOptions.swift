@@ -5,8 +5,12 @@ package struct JobQueueOptions: Sendable, Equatable {
     /// How long a claim stays valid without a heartbeat, in seconds. A worker that runs longer
     /// must call `heartbeat` before it runs out, or the rescuer hands its job to another worker.
     package var leaseDuration: TimeInterval = 300
-    /// Attempts (claims) a job gets before it is dead-lettered as `failed` (>= 1).
+    /// Attempts (claims) a job gets before it is dead-lettered as `failed` (>= 1) when its
+    /// attempts end in crashes (an expired lease) or `attemptLimited` failures.
     package var maxAttempts: Int = 5
+    /// How long `transient` failures are retried, in seconds from the job's `lifetimeStart`
+    /// (Postfix's `maximal_queue_lifetime`, 5 days): a fault that heals within it costs no job.
+    package var maxQueueLifetime: TimeInterval = 5 * 86_400
     /// Delay between attempts after a transient error.
     package var backoff = BackoffPolicy()
     /// This machine's name, stored with each claim; at start-up every `running` job of this
@@ -31,6 +35,9 @@ package struct JobQueueOptions: Sendable, Equatable {
             throw JobQueueError(.invalidOptions, "lease duration must be > 0 seconds, got \(leaseDuration)")
         }
         guard maxAttempts >= 1 else { throw JobQueueError(.invalidOptions, "max attempts must be >= 1, got \(maxAttempts)") }
+        guard maxQueueLifetime > 0, maxQueueLifetime.isFinite else {
+            throw JobQueueError(.invalidOptions, "max queue lifetime must be > 0 seconds, got \(maxQueueLifetime)")
+        }
         guard busyTimeout >= 0, busyTimeout.isFinite else {
             throw JobQueueError(.invalidOptions, "busy timeout must be >= 0 seconds, got \(busyTimeout)")
         }

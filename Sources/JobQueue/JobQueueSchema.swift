@@ -11,14 +11,16 @@ package enum JobQueueSchema {
     /// Two processes opening a new database at once (the daemon starting while an admin
     /// command runs) can both find a migration pending: GRDB looks at the applied ones before
     /// its own immediate transaction, so the one that waited fails with "table … already
-    /// exists". Migrating again then finds the migration applied; an error that persists is
+    /// exists" (or, for a migration that rebuilds tables, a duplicate migration identifier;
+    /// its transaction is rolled back whole). Migrating again then finds the migration applied; an error that persists is
     /// thrown after the third try.
     static func migrate(_ pool: DatabasePool) throws {
         for attempt in 1... {
             do {
                 try migrator.migrate(pool)
                 return
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR && attempt < 3 {
+            } catch let error as DatabaseError
+                        where (error.resultCode == .SQLITE_ERROR || error.resultCode == .SQLITE_CONSTRAINT) && attempt < 3 {
                 continue
             }
         }
@@ -92,7 +94,80 @@ package enum JobQueueSchema {
                 WHERE state IN ('queued', 'retrying')
                 """)
         }
+        migrator.registerMigration("v3: superseded state, queue lifetime, attempt-limited errors") { db in
+            try rebuildForV3(db)
+        }
         return migrator
+    }
+
+    /// v3 widens two `CHECK`s, which SQLite can only do by rebuilding the table (its
+    /// "other kinds of schema changes" procedure; GRDB runs migrations with foreign keys off):
+    /// `jobs.state` gains `superseded` (with `superseded_by`, the newer job of the same path),
+    /// `jobs` gains `lifetime_start` (when the queue lifetime of transient retries began: the
+    /// enqueue, or an admin's retry), and `job_errors.kind` gains `attempt_limited`. Ids and
+    /// the AUTOINCREMENT counters are kept, so no job id is ever reused.
+    private static func rebuildForV3(_ db: Database) throws {
+        let sequences = try Row.fetchAll(db, sql: "SELECT name, seq FROM sqlite_sequence WHERE name IN ('jobs', 'job_errors')")
+        try db.execute(sql: """
+            CREATE TABLE jobs_v3 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                path TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                mtime_ns INTEGER NOT NULL,
+                content_hash TEXT,
+                payload TEXT,
+                priority INTEGER NOT NULL DEFAULT 0,
+                state TEXT NOT NULL CHECK (state IN
+                    ('queued', 'running', 'succeeded', 'retrying', 'failed', 'cancelled', 'superseded')),
+                attempt INTEGER NOT NULL DEFAULT 0 CHECK (attempt >= 0),
+                max_attempts INTEGER NOT NULL CHECK (max_attempts >= 1),
+                enqueued_at INTEGER NOT NULL,
+                lifetime_start INTEGER NOT NULL,
+                scheduled_at INTEGER NOT NULL,
+                started_at INTEGER,
+                finished_at INTEGER,
+                lease_until INTEGER,
+                claim_token TEXT,
+                worker TEXT,
+                host TEXT,
+                last_error TEXT,
+                superseded_by INTEGER,
+                CHECK ((state = 'running') = (claim_token IS NOT NULL AND lease_until IS NOT NULL)),
+                CHECK ((state = 'superseded') = (superseded_by IS NOT NULL))
+            );
+            INSERT INTO jobs_v3 (id, path, size, mtime_ns, content_hash, payload, priority, state, attempt,
+                                 max_attempts, enqueued_at, lifetime_start, scheduled_at, started_at, finished_at,
+                                 lease_until, claim_token, worker, host, last_error)
+                SELECT id, path, size, mtime_ns, content_hash, payload, priority, state, attempt,
+                       max_attempts, enqueued_at, enqueued_at, scheduled_at, started_at, finished_at,
+                       lease_until, claim_token, worker, host, last_error FROM jobs;
+            DROP TABLE jobs;
+            ALTER TABLE jobs_v3 RENAME TO jobs;
+            CREATE INDEX jobs_by_state_schedule ON jobs (state, scheduled_at, priority, id);
+            CREATE INDEX jobs_by_finish ON jobs (finished_at) WHERE finished_at IS NOT NULL;
+            CREATE INDEX jobs_by_path ON jobs (path);
+            CREATE INDEX jobs_claim_order ON jobs (priority DESC, scheduled_at, id)
+                WHERE state IN ('queued', 'retrying');
+
+            CREATE TABLE job_errors_v3 (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                at INTEGER NOT NULL,
+                attempt INTEGER NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('transient', 'permanent', 'lease_expired', 'attempt_limited')),
+                message TEXT NOT NULL
+            );
+            INSERT INTO job_errors_v3 SELECT id, job_id, at, attempt, kind, message FROM job_errors;
+            DROP TABLE job_errors;
+            ALTER TABLE job_errors_v3 RENAME TO job_errors;
+            CREATE INDEX job_errors_by_job ON job_errors (job_id, at);
+            CREATE INDEX job_errors_by_time ON job_errors (at);
+            """)
+        for row in sequences {
+            let name: String = row["name"], seq: Int64 = row["seq"]
+            try db.execute(sql: "DELETE FROM sqlite_sequence WHERE name = ?", arguments: [name])
+            try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", arguments: [name, seq])
+        }
     }
 
     /// The statement `claim` runs to pick a job (shared with the query-plan test). `INDEXED BY`

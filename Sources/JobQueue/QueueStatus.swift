@@ -1,8 +1,8 @@
 import Foundation
 
-/// Number of jobs in each state; encodes as `{"queued": n, "running": n, …}` with all six keys.
+/// Number of jobs in each state; encodes as `{"queued": n, "running": n, …}` with all seven keys.
 package struct JobCounts: Sendable, Equatable, Codable {
-    package var queued = 0, running = 0, succeeded = 0, retrying = 0, failed = 0, cancelled = 0
+    package var queued = 0, running = 0, succeeded = 0, retrying = 0, failed = 0, cancelled = 0, superseded = 0
 
     package init() {}
 
@@ -15,6 +15,7 @@ package struct JobCounts: Sendable, Equatable, Codable {
             case .retrying: retrying
             case .failed: failed
             case .cancelled: cancelled
+            case .superseded: superseded
             }
         }
         set {
@@ -25,6 +26,7 @@ package struct JobCounts: Sendable, Equatable, Codable {
             case .retrying: retrying = newValue
             case .failed: failed = newValue
             case .cancelled: cancelled = newValue
+            case .superseded: superseded = newValue
             }
         }
     }

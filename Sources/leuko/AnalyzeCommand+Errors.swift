@@ -1,35 +1,14 @@
 import Analysis
+import Daemon
 import ArgumentParser
 import Foundation
 import ImageIO
 import Reporting
 
-/// The one place `leuko analyze` turns library errors into exit statuses (sysexits.h, as in
-/// README's table) and one-line messages.
+/// How `leuko analyze` reports a failure: its exit status (`ExitStatus`, the same for every
+/// command) and a one-line message.
 extension AnalyzeCommand {
-    static func exitStatus(_ error: Error) -> Int32 {
-        switch error {
-        case let e as AnalysisError:
-            switch e.code {
-            case .unreadableInput:
-                switch e.inputCode {
-                case .notFound?, .notARegularFile?, .unreadable?: return 66   // EX_NOINPUT
-                default: return 65                                           // EX_DATAERR
-                }
-            case .unsupportedImage: return 65
-            case .invalidParameter, .badDataset: return 64                   // EX_USAGE
-            case .resourceExhausted: return 69                               // EX_UNAVAILABLE
-            case .cancelled: return 130
-            }
-        case let e as ReportingError:
-            switch e.code {
-            case .invalidOption: return 64
-            case .outputDirectory, .writeFailed, .invalidAnalysis: return 73 // EX_CANTCREAT
-            }
-        case let e as ImageIOError: return InspectCommand.exitStatus(e.code)
-        default: return 78                                                   // EX_CONFIG: weights
-        }
-    }
+    static func exitStatus(_ error: Error) -> Int32 { ExitStatus.of(error).rawValue }
 
     static func printError(_ error: Error, image: String?) {
         let text: String

@@ -62,7 +62,7 @@ struct DaemonCommand: AsyncParsableCommand {
     }
 }
 
-/// How the daemon's failures become exit statuses (sysexits.h), in one place.
+/// How the daemon ends on a failure: printed unless logged, exit status from `ExitStatus`.
 enum DaemonExit {
     /// The status for `error`, after printing it to stderr unless it was logged already.
     static func fail(_ error: any Error, logged: Bool = false) -> ExitCode {
@@ -85,18 +85,5 @@ enum DaemonExit {
         }
     }
 
-    static func status(_ error: any Error) -> Int32 {
-        switch error {
-        case let error as DaemonError:
-            switch error.code {
-            case .configuration: 78         // EX_CONFIG
-            case .output: 73                // EX_CANTCREAT
-            case .alreadyRunning: 75        // EX_TEMPFAIL
-            case .systemd, .inputRejected, .processingFailed: 70  // EX_SOFTWARE
-            }
-        case let error as FolderWatchError where error.code == .invalidOptions: 78
-        case let error as JobQueueError: error.code == .invalidOptions ? 78 : AdminExit.status(error.code)
-        default: 70
-        }
-    }
+    static func status(_ error: any Error) -> Int32 { ExitStatus.of(error).rawValue }
 }

@@ -26,7 +26,7 @@ struct EnqueueCommand: AsyncParsableCommand {
             let absolute = URL(fileURLWithPath: file).standardizedFileURL.resolvingSymlinksInPath().path
             guard let stat = FileStat.read(absolute, followingLinks: true), stat.kind == .regular else {
                 FileHandle.standardError.write(Data("leuko: \(file): not found or not a regular file\n".utf8))
-                throw ExitCode(66)
+                throw ExitCode(ExitStatus.noInput.rawValue)
             }
             inputs.append(JobInput(path: absolute, size: stat.size, mtimeNanoseconds: stat.mtimeNanoseconds))
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Daemon
 import Foundation
 import ImageIO
 
@@ -68,12 +69,8 @@ struct InspectCommand: ParsableCommand {
         }
     }
 
-    /// The exit status for an image that could not be read (sysexits.h values).
+    /// The exit status for an image that could not be read (`ExitStatus`).
     static func exitStatus(_ code: ImageIOError.Code?) -> Int32 {
-        switch code {
-        case .notFound, .notARegularFile, .unreadable: 66   // EX_NOINPUT
-        case .writeFailed: 73                               // EX_CANTCREAT
-        default: 65                                         // EX_DATAERR
-        }
+        code.map { ExitStatus.of(imageCode: $0).rawValue } ?? ExitStatus.dataError.rawValue
     }
 }

@@ -28,7 +28,8 @@ struct QueueLocation: ParsableArguments {
     }
 }
 
-/// The one place the admin commands turn library errors into exit statuses (sysexits.h).
+/// How the admin commands end on a library error: printed to stderr, exit status from
+/// `ExitStatus` (the same for every command).
 enum AdminExit {
     /// Runs `body`; prints a library error to stderr and exits with its status.
     static func run(_ body: () async throws -> Void) async throws {
@@ -36,22 +37,10 @@ enum AdminExit {
             try await body()
         } catch let error as JobQueueError {
             FileHandle.standardError.write(Data("leuko: \(error)\n".utf8))
-            throw ExitCode(status(error.code))
+            throw ExitCode(ExitStatus.of(error).rawValue)
         } catch let error as DaemonError {
             FileHandle.standardError.write(Data("leuko: \(error)\n".utf8))
-            throw ExitCode(78)  // EX_CONFIG
-        }
-    }
-
-    static func status(_ code: JobQueueError.Code) -> Int32 {
-        switch code {
-        case .notFound: 66           // EX_NOINPUT: no such job or database
-        case .invalidTransition: 69  // EX_UNAVAILABLE: not allowed in the job's state
-        case .invalidOptions: 64     // EX_USAGE
-        case .staleClaim, .database: 74  // EX_IOERR
-        case .corrupt: 65            // EX_DATAERR: the database file is damaged (the daemon is not restarted)
-        case .fileMoved: 66          // EX_NOINPUT: the database file went away while open (not restarted)
-        case .readOnly: 77           // EX_NOPERM: the database file cannot be written (not restarted)
+            throw ExitCode(ExitStatus.of(error).rawValue)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Analysis
+import Daemon
 import ArgumentParser
 import Foundation
 import ImageIO
@@ -50,7 +51,7 @@ struct ScaleCommand: ParsableCommand {
                                   estimate: scale.estimate(raster)))
             } catch {
                 FileHandle.standardError.write(Data("leuko scale: \(path): \(error)\n".utf8))
-                failed = 65
+                failed = ExitStatus.of(error).rawValue
             }
         }
         if json {

@@ -108,13 +108,13 @@ import TestSupport
             _ = try analyzer.analyze(path: scratch.path + "/notes.png")
             Issue.record("a text file was analysed")
         } catch let error as AnalysisError {
-            #expect(error.code == .unreadableInput && error.inputCode == .unknownFormat && error.isPermanent)
+            #expect(error.code == .unreadableInput && error.inputCode == .unknownFormat)
         }
         do {
             _ = try analyzer.analyze(path: scratch.path + "/absent.tif")
             Issue.record("a missing file was analysed")
         } catch let error as AnalysisError {
-            #expect(error.code == .unreadableInput && error.inputCode == .notFound && !error.isPermanent)
+            #expect(error.code == .unreadableInput && error.inputCode == .notFound)
         }
         try ImageWriter.writePNG(RGBRaster(width: 4, height: 4, fill: (1, 1, 1)).image(), to: scratch.path + "/tiny.png")
         #expect(throws: AnalysisError(.unsupportedImage, "image is 4x4; need at least 8x8")) {

@@ -58,7 +58,7 @@ import TestSupport
         let snapshot = try await queue.snapshot(window: 3600, errorLimit: 5)
         let object = try JSONSerialization.jsonObject(with: Data(try AdminOutput.json(snapshot).utf8)) as? [String: Any]
         let counts = try #require(object?["counts"] as? [String: Int])
-        #expect(counts == ["queued": 1, "running": 0, "succeeded": 0, "retrying": 0, "failed": 1, "cancelled": 0])
+        #expect(counts == ["queued": 1, "running": 0, "succeeded": 0, "retrying": 0, "failed": 1, "cancelled": 0, "superseded": 0])
         let oldest = try #require(object?["oldest_waiting"] as? [String: Any])
         #expect(oldest["path"] as? String == "/in/b.tif" && oldest["age_seconds"] as? Double == 90)
         #expect(oldest["enqueued_at"] as? String == "2026-01-01T00:00:00.000Z")

@@ -35,17 +35,27 @@ import FolderWatch
         #expect(failed[1].lastError?.contains("too large: 1048577 bytes, limit 1 MiB (max_file_mb)") == true)
     }
 
-    @Test func aRejectedInputThatChangedSinceItWasQueuedIsRetriedNotDeadLettered() async throws {
+    /// A writer that paused past `settle_ms`: its half-written file is queued and fails, then
+    /// the complete file is a new version of the path; the old job ends `superseded`, not
+    /// failed, and the complete one succeeds (hole 7's stale failed job).
+    @Test func aHalfWrittenFileFailsThenItsCompleteVersionSupersedesIt() async throws {
         defer { try? FileManager.default.removeItem(atPath: base) }
-        let path = base + "/in/corrupt-growing.tif"  // FakeProcessor rejects "corrupt*" names
-        try Data(count: 10).write(to: URL(fileURLWithPath: path))
-        let queue = try await runDaemon("max_attempts = 3\nbackoff_base_s = 600", until: { try await $0.counts().retrying == 1 }) { queue in
-            // Queued when it was 4 bytes long (the writer then paused past settle_ms).
-            try await queue.enqueue(JobInput(path: path, size: 4, mtimeNanoseconds: 1))
+        let path = base + "/in/partial-slide.tif"  // FakeProcessor rejects "partial*" files under 10 bytes
+        let queue = try await runDaemon("", until: {
+            let counts = try await $0.counts()
+            return counts.succeeded == 1 && counts.superseded == 1
+        }) { queue in
+            try Data(count: 4).write(to: URL(fileURLWithPath: path))
+            #expect(try await Polling.until(seconds: 20) { try await queue.counts().failed == 1 })
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(count: 8))
+            try handle.close()
         }
-        let job = try #require(try await queue.list().first { $0.size == 4 })
-        #expect(job.state == .retrying && job.attempt == 1)
-        #expect(job.lastError?.contains("changed after it was queued") == true, "\(job.lastError ?? "")")
+        let jobs = try await queue.list().sorted { $0.id < $1.id }
+        #expect(jobs.map(\.state) == [.superseded, .succeeded])
+        #expect(jobs[0].supersededBy == jobs[1].id && jobs[0].lastError?.contains("truncated: 4 bytes") == true)
+        #expect(try await queue.counts().failed == 0, "no stale failed job is left for an admin to chase")
     }
 
     @Test func aFileQueuedByHandFromElsewhereReportsUnderManual() async throws {

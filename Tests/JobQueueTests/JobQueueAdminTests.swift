@@ -30,11 +30,11 @@ import TestSupport
         #expect(try await f.queue.list(state: .queued).isEmpty)
     }
 
-    @Test func countsEncodeWithAllSixStates() throws {
+    @Test func countsEncodeWithAllSevenStates() throws {
         var counts = JobCounts()
         counts.failed = 2
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(counts)) as? [String: Int]
-        #expect(json == ["queued": 0, "running": 0, "succeeded": 0, "retrying": 0, "failed": 2, "cancelled": 0])
+        #expect(json == ["queued": 0, "running": 0, "succeeded": 0, "retrying": 0, "failed": 2, "cancelled": 0, "superseded": 0])
     }
 
     @Test func throughputCountsJobsFinishedInTheWindow() async throws {

@@ -69,14 +69,14 @@ import TestSupport
         #expect(try await f.queue.claim(worker: "w") != nil)
     }
 
-    @Test func transientFailuresRetryWithBackoffThenDeadLetter() async throws {
+    @Test func attemptLimitedFailuresRetryWithBackoffThenDeadLetter() async throws {
         let f = try QueueFixture(maxAttempts: 3)
         let job = try await f.enqueue("flaky.tif")
         var expectedDelays: [Double] = [10, 20]
         for attempt in 1...3 {
             let claim = try #require(try await f.queue.claim(worker: "w"), "attempt \(attempt) is due")
             #expect(claim.job.attempt == attempt)
-            let after = try await f.queue.fail(claim, .transient("disk busy \(attempt)"))
+            let after = try await f.queue.fail(claim, .attemptLimited("disk busy \(attempt)"))
             if attempt < 3 {
                 let delay = expectedDelays.removeFirst()
                 #expect(after.state == .retrying)
@@ -92,7 +92,7 @@ import TestSupport
         #expect(try await f.queue.claim(worker: "w") == nil, "a failed job is never claimed again")
         let detail = try await f.queue.show(id: job.id)
         #expect(detail.errors.map(\.attempt) == [1, 2, 3])
-        #expect(detail.errors.map(\.kind) == [.transient, .transient, .transient])
+        #expect(detail.errors.map(\.kind) == [.attemptLimited, .attemptLimited, .attemptLimited])
         #expect(detail.errors.map(\.message) == ["disk busy 1", "disk busy 2", "disk busy 3"])
         #expect(detail.job.lastError == "disk busy 3")
     }
@@ -140,7 +140,7 @@ import TestSupport
         let a = try await f.enqueue("a")
         let b = try await f.enqueue("b")
         let claimA = try #require(try await f.queue.claim(worker: "w"))
-        _ = try await f.queue.fail(claimA, .transient("once"))
+        _ = try await f.queue.fail(claimA, .attemptLimited("once"))
         #expect(try await f.queue.show(id: a.id).job.state == .failed)
         _ = try await f.queue.cancel(id: b.id)
 

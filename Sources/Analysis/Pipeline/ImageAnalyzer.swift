@@ -19,8 +19,7 @@ import Tensor
 /// batch at a time under a lock. For parallel network work give each worker its own
 /// analyzer built from its own `ModelFile`. It does not write any file (that is Reporting's).
 ///
-/// Errors: `AnalysisError` — `unreadableInput` (with ImageIO's reason; `isPermanent` says
-/// whether a retry can help), `unsupportedImage` (e.g. smaller than 8 x 8),
+/// Errors: `AnalysisError` — `unreadableInput` (with ImageIO's reason), `unsupportedImage` (e.g. smaller than 8 x 8),
 /// `resourceExhausted` (the memory ceiling cannot hold one tile), `cancelled` (the calling
 /// task was cancelled; checked between tiles and batches).
 package final class ImageAnalyzer: @unchecked Sendable {
