@@ -1,9 +1,13 @@
 // libtiff with per-handle error/warning handlers (messages land in a caller-owned context,
 // so concurrent handles never share state) and non-variadic TIFFGetField/TIFFSetField.
 #include "CImageBridge.h"
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static int lb_tiff_on_error(TIFF *tif, void *user, const char *module, const char *fmt,
                             va_list ap) {
@@ -44,6 +48,85 @@ TIFF *lb_tiff_fdopen(int fd, const char *name, const char *mode, lb_tiff_context
     if (max_alloc > 0) TIFFOpenOptionsSetMaxSingleMemAlloc(opts, (tmsize_t)max_alloc);
     TIFF *tif = TIFFFdOpenExt(fd, name, mode, opts);
     TIFFOpenOptionsFree(opts);
+    return tif;
+}
+
+// Positional reading: a handle of its own offset over a descriptor it does not own, so
+// several handles (threads) can read one open file at once and nothing closes it early.
+typedef struct {
+    int fd;
+    uint64_t offset;
+} lb_tiff_positional;
+
+static tmsize_t lb_positional_read(thandle_t h, void *buf, tmsize_t size) {
+    lb_tiff_positional *p = (lb_tiff_positional *)h;
+    tmsize_t done = 0;
+    while (done < size) {
+        ssize_t n = pread(p->fd, (char *)buf + done, (size_t)(size - done), (off_t)(p->offset + (uint64_t)done));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (n == 0) break;
+        done += n;
+    }
+    p->offset += (uint64_t)done;
+    return done;
+}
+
+static tmsize_t lb_positional_write(thandle_t h, void *buf, tmsize_t size) {
+    (void)h; (void)buf; (void)size;
+    errno = EBADF;
+    return -1;
+}
+
+static toff_t lb_positional_seek(thandle_t h, toff_t offset, int whence) {
+    lb_tiff_positional *p = (lb_tiff_positional *)h;
+    struct stat st;
+    switch (whence) {
+    case SEEK_SET: p->offset = offset; break;
+    case SEEK_CUR: p->offset += offset; break;
+    case SEEK_END:
+        if (fstat(p->fd, &st) != 0) return (toff_t)-1;
+        p->offset = (uint64_t)st.st_size + offset;
+        break;
+    default: return (toff_t)-1;
+    }
+    return p->offset;
+}
+
+static int lb_positional_close(thandle_t h) {
+    free(h);  // the descriptor belongs to the caller
+    return 0;
+}
+
+static toff_t lb_positional_size(thandle_t h) {
+    struct stat st;
+    return fstat(((lb_tiff_positional *)h)->fd, &st) == 0 ? (toff_t)st.st_size : 0;
+}
+
+static int lb_positional_map(thandle_t h, void **base, toff_t *size) {
+    (void)h; (void)base; (void)size;
+    return 0;  // never memory-mapped: a file truncated under us must give an error, not SIGBUS
+}
+
+static void lb_positional_unmap(thandle_t h, void *base, toff_t size) { (void)h; (void)base; (void)size; }
+
+TIFF *lb_tiff_open_positional(int fd, const char *name, lb_tiff_context *ctx, long max_alloc) {
+    lb_tiff_positional *p = malloc(sizeof(lb_tiff_positional));
+    if (!p) return NULL;
+    p->fd = fd;
+    p->offset = 0;
+    TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
+    if (!opts) { free(p); return NULL; }
+    TIFFOpenOptionsSetErrorHandlerExtR(opts, lb_tiff_on_error, ctx);
+    TIFFOpenOptionsSetWarningHandlerExtR(opts, lb_tiff_on_warning, ctx);
+    if (max_alloc > 0) TIFFOpenOptionsSetMaxSingleMemAlloc(opts, (tmsize_t)max_alloc);
+    TIFF *tif = TIFFClientOpenExt(name, "rm", (thandle_t)p, lb_positional_read, lb_positional_write,
+                                  lb_positional_seek, lb_positional_close, lb_positional_size,
+                                  lb_positional_map, lb_positional_unmap, opts);
+    TIFFOpenOptionsFree(opts);
+    if (!tif) free(p);  // libtiff calls the close procedure only from TIFFClose
     return tif;
 }
 

@@ -22,10 +22,8 @@ import Reporting
 /// (`low_confidence`, `low_consistency`) are read from each job's configuration, so a reload
 /// changes the flags of the next report.
 ///
-/// Failures (`classify`): an input that can never be analysed — unreadable, not an image,
-/// corrupt or truncated, unsupported, too large, vanished — throws
-/// `DaemonError(.inputRejected)` with the reason; anything else (disk full, a report that
-/// cannot be written, memory, cancellation) throws `DaemonError(.processingFailed)`.
+/// Failures are thrown as met, in an `AttemptError` with the reason in words (`reason`);
+/// `FailureClass` sorts them (an image that can never be analysed fails the job at once).
 ///
 /// `@unchecked Sendable`: `idle` is only touched under `lock`; a lane is used by one job at a
 /// time (taken from `idle` and given back).
@@ -95,23 +93,23 @@ package final class AnalysisJobProcessor: JobProcessor, @unchecked Sendable {
             }
             return try staged.publish()
         } catch {
-            throw AttemptError(error, message: input.naming(Self.reason(error)))
+            throw AttemptError(error, message: Self.reason(error))
         }
     }
 
     /// The work of one job, on the lane's own thread: analyses the image and stages its report
     /// set (not yet visible). Reads the file only through the opened descriptor
-    /// (`readablePath`); the report names it by its queued path and flags cells for review
-    /// with `review`.
+    /// (`OpenedInput.imageSource`: header read once, hashed over the bytes decoded); the
+    /// report names it by its queued path and flags cells for review with `review`.
     private func analyse(_ input: OpenedInput, into report: ReportDestination, with analyzer: ImageAnalyzer,
                          review: ReviewThresholds) throws -> StagedReport {
-        let info = try ImageReader.info(input.readablePath)
+        let file = try input.imageSource()
+        let info = try ImageReader.info(file)
         let pixels = info.width.multipliedReportingOverflow(by: info.height)
         guard !pixels.overflow, pixels.partialValue <= maxPixels else {
             throw DaemonError(.inputRejected, "image too large: \(info.width) x \(info.height) pixels, limit \(maxPixels) (max_pixels)")
         }
-        var analysis = try analyzer.analyze(path: input.readablePath)
-        analysis.source.path = input.path
+        var analysis = try analyzer.analyze(file)
         if review != analyzer.settings.review { analysis.review(with: review) }
         try Task.checkCancellation()
         Self.removeAbandonedStaging(of: report.base)

@@ -56,7 +56,7 @@ package enum ExitStatus: Int32, Sendable, CaseIterable {
             case .notFound, .fileMoved: .noInput
             case .invalidTransition: .unavailable
             case .invalidOptions: .usage
-            case .staleClaim, .database: .ioError
+            case .staleClaim, .database, .storageFailed: .ioError
             case .corrupt: .dataError
             case .readOnly: .noPermission
             }

@@ -49,6 +49,7 @@ package enum FailureClass: String, Sendable, CaseIterable {
             case .invalidParameter, .badDataset, .cancelled: return .transient
             }
         case let e as ImageIOError: return of(imageCode: e.code)
+        case let e as JobQueueError where e.code == .storageFailed: return .environment
         case is ReportingError, is JobQueueError, is CancellationError: return .transient
         default: return .transient
         }

@@ -1,16 +1,16 @@
 import FolderWatch
 import Foundation
 import Glibc
+import ImageIO
 
 /// A job's input file, opened by `InputGuard.open` after its checks: the descriptor refers to
 /// the file that was checked, whatever happens to its path afterwards.
 ///
-/// `readablePath` (`/proc/self/fd/N`) names the open file itself: opening it reopens the very
-/// file the descriptor refers to, with no lookup of the original path, so code that takes a
-/// path (ImageIO's readers, the report's SHA-256) reads the verified file even if the name is
-/// swapped for a symlink or another file meanwhile. (Linux; `/proc` must be mounted, which
-/// `InputGuard.open` checks.) `path` is the name the job was queued under: for report
-/// folders, reports and messages, never for reading.
+/// Everything the job reads (the header, the pixels, the report's SHA-256) is read through
+/// this descriptor (`imageSource()`: positional reads of the very file that was checked), so
+/// swapping the name for a symlink or another file meanwhile changes nothing, and errors name
+/// `path` as they are made. `path` is the name the job was queued under: for report folders,
+/// reports and messages, never for reading.
 ///
 /// Owns the descriptor and closes it in `deinit`, so it stays open for as long as anyone —
 /// even an analysis left behind after its time limit — still holds the input.
@@ -28,15 +28,18 @@ package final class OpenedInput: Sendable {
 
     deinit { close(descriptor) }
 
-    /// A path that reopens this very file (see the type's comment).
-    package var readablePath: String { "/proc/self/fd/\(descriptor)" }
+    /// The open file as ImageIO reads it (its own duplicate of the descriptor), named `path`.
+    package func imageSource() throws -> ImageSource {
+        try ImageSource(descriptor: descriptor, name: path)
+    }
+
+    /// The file's bytes, read through the descriptor.
+    package func contents() throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        try imageSource().forEachChunk { bytes += $0 }
+        return bytes
+    }
 
     /// The open file's kind, size and modification time now (`fstat`).
     package var status: FileStat? { FileStat.read(descriptor: descriptor) }
-
-    /// Puts `path` back where a message names `readablePath` (ImageIO names the file it was
-    /// given).
-    package func naming(_ message: String) -> String {
-        message.replacingOccurrences(of: readablePath, with: path)
-    }
 }

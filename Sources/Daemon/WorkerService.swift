@@ -71,6 +71,9 @@ package struct WorkerService: Service, CustomStringConvertible {
             let claim: ClaimedJob?
             do {
                 claim = try await queue.claim(worker: name)
+            } catch let error as JobQueueError where error.code == .storageFailed {
+                await pauseForTheDatabase(error.message)
+                claim = nil
             } catch {
                 logger.error("cannot claim a job: \(error)")
                 claim = nil
@@ -83,16 +86,36 @@ package struct WorkerService: Service, CustomStringConvertible {
         }
     }
 
-    /// While claiming is paused for an environment fault: probes the outbox every
-    /// `environmentProbeInterval` and resumes claiming once it takes a report again.
+    /// While claiming is paused for an environment fault: probes the outbox and the queue
+    /// database every `environmentProbeInterval` and resumes claiming once both take writes
+    /// again.
     private func waitForTheEnvironment(_ configuration: Configuration) async {
-        if OutboxProbe.fault(in: configuration.outbox) == nil {
+        if OutboxProbe.fault(in: configuration.outbox) == nil, await databaseTakesWrites() {
             if let reason = await health.resume() {
-                logger.notice("claiming resumed: the outbox takes reports again (was: \(reason))")
+                logger.notice("claiming resumed: the outbox and the queue database take writes again (was: \(reason))")
             }
             return
         }
         try? await cancelWhenGracefulShutdown { [environmentProbeInterval] in try await Task.sleep(for: environmentProbeInterval) }
+    }
+
+    /// Whether the queue database commits a write now (false only for a full or failing disk).
+    private func databaseTakesWrites() async -> Bool {
+        do {
+            try await queue.probeWrite()
+            return true
+        } catch let error as JobQueueError where error.code == .storageFailed {
+            return false
+        } catch {
+            return true  // busy or the like: not the disk
+        }
+    }
+
+    /// Pauses claiming because the queue database's disk is full or failing.
+    private func pauseForTheDatabase(_ reason: String) async {
+        if await health.pause(reason) {
+            logger.error("claiming paused: \(AdminOutput.oneLine(reason)); probing every \(environmentProbeInterval) until it clears")
+        }
     }
 
     /// How an attempt ended, as far as the worker is concerned.
@@ -216,44 +239,70 @@ package struct WorkerService: Service, CustomStringConvertible {
         }
     }
 
+    /// Records how the attempt ended. When the queue database's disk is full or failing, the
+    /// outcome is kept and recorded again every `environmentProbeInterval` (claiming paused)
+    /// until it can be, so the job neither uses an attempt nor loses its result; at shutdown
+    /// it is left running, and the next start takes it up again.
     private func settle(_ claim: ClaimedJob, _ outcome: Outcome, _ configuration: Configuration) async {
-        let id = claim.job.id
-        do {
-            switch outcome {
-            case .finished(nil):
-                try await queue.complete(claim)
-                logger.info("job \(id) succeeded")
-                moveAfterSuccess(claim.job, configuration)
-            case .finished(let failure?):
-                try await record(claim, failure)
-            case .environment(let reason):
-                try await queue.handBack(claim)
-                if await health.pause(reason) {
-                    logger.error("claiming paused: \(reason); job \(id) went back to the queue (no attempt used); probing every \(environmentProbeInterval) until it clears")
-                } else {
-                    logger.warning("job \(id) went back to the queue: \(reason)")
+        while true {
+            do {
+                try await settleOnce(claim, outcome, configuration)
+                return
+            } catch let error as JobQueueError where error.code == .storageFailed {
+                await pauseForTheDatabase(error.message)
+                await health.alive(name)
+                if Task.isCancelled || Task.isShuttingDownGracefully {
+                    logger.warning("job \(claim.job.id): its outcome could not be recorded before shutdown (\(AdminOutput.oneLine(error.message))); it runs again at the next start")
+                    return
                 }
-            case .timeLimit(let seconds, let abandoned):
-                let detail = abandoned ? "; the analysis did not stop when cancelled and was left behind" : ""
-                try await record(claim, .attemptLimited("exceeded the time limit of \(seconds) s (job_time_limit_s, job_time_limit_s_per_mb)\(detail)"))
-            case .leaseLost(let reason):
-                logger.warning("job \(id) abandoned: \(reason)")
-            case .deadline:
-                try await queue.handBack(claim)
-                logger.notice("job \(id) handed back: not finished within the shutdown deadline")
-            case .ignored:
-                try await queue.handBack(claim)
+                try? await cancelWhenGracefulShutdown { [environmentProbeInterval] in try await Task.sleep(for: environmentProbeInterval) }
+            } catch let error as JobQueueError where error.code == .staleClaim {
+                logger.warning("job \(claim.job.id): \(error.message)")
+                return
+            } catch {
+                logger.error("job \(claim.job.id): cannot record the outcome: \(error)")
+                return
             }
-        } catch let error as JobQueueError where error.code == .staleClaim {
-            logger.warning("job \(id): \(error.message)")
-        } catch {
-            logger.error("job \(id): cannot record the outcome: \(error)")
+        }
+    }
+
+    private func settleOnce(_ claim: ClaimedJob, _ outcome: Outcome, _ configuration: Configuration) async throws {
+        let id = claim.job.id
+        switch outcome {
+        case .finished(nil):
+            try await queue.complete(claim)
+            logger.info("job \(id) succeeded")
+            moveAfterSuccess(claim.job, configuration)
+        case .finished(let failure?):
+            try await record(claim, failure)
+        case .environment(let reason):
+            try await queue.handBack(claim)
+            if await health.pause(reason) {
+                logger.error("claiming paused: \(reason); job \(id) went back to the queue (no attempt used); probing every \(environmentProbeInterval) until it clears")
+            } else {
+                logger.warning("job \(id) went back to the queue: \(reason)")
+            }
+        case .timeLimit(let seconds, let abandoned):
+            let detail = abandoned ? "; the analysis did not stop when cancelled and was left behind" : ""
+            try await record(claim, .attemptLimited("exceeded the time limit of \(seconds) s (job_time_limit_s, job_time_limit_s_per_mb)\(detail)"))
+        case .leaseLost(let reason):
+            logger.warning("job \(id) abandoned: \(reason)")
+        case .deadline:
+            try await queue.handBack(claim)
+            logger.notice("job \(id) handed back: not finished within the shutdown deadline")
+        case .ignored:
+            try await queue.handBack(claim)
         }
     }
 
     private func record(_ claim: ClaimedJob, _ failure: JobFailure) async throws {
         let job = try await queue.fail(claim, failure)
-        let level: Logger.Level = job.state == .failed ? .error : .warning
-        logger.log(level: level, "job \(job.id) \(job.state == .failed ? "failed" : "will be retried") (\(failure.kind.rawValue)): \(AdminOutput.oneLine(failure.message))")
+        let what: String = switch job.state {
+        case .failed: "failed"
+        case .superseded: "superseded by job \(job.supersededBy ?? 0) (a newer version of its file)"
+        default: "will be retried"
+        }
+        logger.log(level: job.state == .failed ? .error : .warning,
+                   "job \(job.id) \(what) (\(failure.kind.rawValue)): \(AdminOutput.oneLine(failure.message))")
     }
 }

@@ -17,7 +17,7 @@ package enum AtomicFile {
                     let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
                     if n < 0 {
                         if errno == EINTR { continue }
-                        throw ImageIOError(.writeFailed, path: path, "write failed: \(ImageFile.text(errno))")
+                        throw ImageIOError(.writeFailed, path: path, "write failed: \(ImageSource.text(errno))")
                     }
                     done += n
                 }
@@ -32,15 +32,15 @@ package enum AtomicFile {
         // Read-write: libtiff reads back earlier directories when it links a new page.
         let fd = open(temporary, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if fd < 0 {
-            throw ImageIOError(.writeFailed, path: path, "cannot create \(temporary): \(ImageFile.text(errno))")
+            throw ImageIOError(.writeFailed, path: path, "cannot create \(temporary): \(ImageSource.text(errno))")
         }
         do {
             try body(fd, temporary)
             if fsync(fd) != 0 {
-                throw ImageIOError(.writeFailed, path: path, "fsync failed: \(ImageFile.text(errno))")
+                throw ImageIOError(.writeFailed, path: path, "fsync failed: \(ImageSource.text(errno))")
             }
             if close(fd) != 0 {
-                throw ImageIOError(.writeFailed, path: path, "close failed: \(ImageFile.text(errno))")
+                throw ImageIOError(.writeFailed, path: path, "close failed: \(ImageSource.text(errno))")
             }
         } catch {
             close(fd)
@@ -55,7 +55,7 @@ package enum AtomicFile {
         if rename(temporary, path) != 0 {
             let code = errno
             unlink(temporary)
-            throw ImageIOError(.writeFailed, path: path, "rename failed: \(ImageFile.text(code))")
+            throw ImageIOError(.writeFailed, path: path, "rename failed: \(ImageSource.text(code))")
         }
         let dir = directory(of: path)
         let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -5,7 +5,7 @@
 /// rectangle for `readRegion`, one TIFF tile or strip); `maxDimension` bounds the width and
 /// height a header may announce at all (a 50,000 x 50,000 slide passes and is read in
 /// regions); `maxFileBytes` bounds formats that are read into memory whole (JPEG, PNG, BMP).
-package struct ImageLimits: Sendable, Equatable {
+package struct ImageLimits: Sendable, Hashable {
     package var maxPixels: Int
     package var maxDimension: Int
     package var maxFileBytes: Int

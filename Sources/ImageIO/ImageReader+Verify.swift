@@ -15,7 +15,8 @@ extension ImageReader {
     /// for any slide size; the pixels are discarded.
     package static func decodeAll(_ path: String, limits: ImageLimits = .default,
                                   bandPixels: Int = 1 << 24) throws -> DecodeSummary {
-        let (file, format) = try open(path)
+        let file = try ImageSource(path: path)
+        let format = try sniff(file)
         guard format == .tiff else {
             let image = try decode(try file.readAll(limit: limits.maxFileBytes), format: format, path: path, limits: limits)
             return DecodeSummary(pages: 1, pixels: image.width * image.height)

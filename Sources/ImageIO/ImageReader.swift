@@ -7,23 +7,37 @@
 package enum ImageReader {
     /// Decodes the whole image (for TIFF: the full-resolution page).
     package static func read(_ path: String, limits: ImageLimits = .default) throws -> Image {
-        let (file, format) = try open(path)
-        if format == .tiff { return try TIFFReader.read(file, region: nil, page: nil, limits: limits) }
-        return try decode(try file.readAll(limit: limits.maxFileBytes), format: format, path: path, limits: limits)
+        try read(ImageSource(path: path), limits: limits)
+    }
+
+    /// Decodes the whole image of an open source (for TIFF: the full-resolution page).
+    package static func read(_ source: ImageSource, limits: ImageLimits = .default) throws -> Image {
+        let format = try sniff(source)
+        if format == .tiff { return try TIFFReader.read(source, region: nil, page: nil, limits: limits) }
+        return try decode(try source.readAll(limit: limits.maxFileBytes), format: format, path: source.path, limits: limits)
     }
 
     /// Header facts only: no pixel buffer is allocated.
     package static func info(_ path: String, limits: ImageLimits = .default) throws -> ImageInfo {
-        let (file, format) = try open(path)
-        let info: ImageInfo
-        switch format {
-        case .tiff: return try TIFFReader.info(file, limits: limits)
-        case .jpeg: info = try JPEGCodec.info(try file.readAll(limit: limits.maxFileBytes), path: path)
-        case .png: info = try PNGCodec.info(try file.readAll(limit: limits.maxFileBytes), path: path, limits: limits)
-        case .bmp: info = try BMPCodec.info(try file.prefix(64 * 1024), path: path)
+        try info(ImageSource(path: path), limits: limits)
+    }
+
+    /// Header facts of an open source, read once per source and limits (later calls return
+    /// what the first read).
+    package static func info(_ source: ImageSource, limits: ImageLimits = .default) throws -> ImageInfo {
+        try source.info(limits: limits) {
+            let format = try sniff(source)
+            let path = source.path
+            let info: ImageInfo
+            switch format {
+            case .tiff: return try TIFFReader.info(source, limits: limits)
+            case .jpeg: info = try JPEGCodec.info(try source.readAll(limit: limits.maxFileBytes), path: path)
+            case .png: info = try PNGCodec.info(try source.readAll(limit: limits.maxFileBytes), path: path, limits: limits)
+            case .bmp: info = try BMPCodec.info(try source.prefix(64 * 1024), path: path)
+            }
+            try limits.checkDimensions(width: info.width, height: info.height, path: path)
+            return info
         }
-        try limits.checkDimensions(width: info.width, height: info.height, path: path)
-        return info
     }
 
     /// Decodes the rectangle (`x`, `y`, `width`, `height`) in the coordinates of the image
@@ -32,14 +46,21 @@ package enum ImageReader {
     /// the whole image must fit the limits.
     package static func readRegion(_ path: String, x: Int, y: Int, width: Int, height: Int, page: Int? = nil,
                                    limits: ImageLimits = .default) throws -> Image {
-        let (file, format) = try open(path)
+        try readRegion(ImageSource(path: path), x: x, y: y, width: width, height: height, page: page, limits: limits)
+    }
+
+    /// `readRegion` on an open source.
+    package static func readRegion(_ source: ImageSource, x: Int, y: Int, width: Int, height: Int, page: Int? = nil,
+                                   limits: ImageLimits = .default) throws -> Image {
+        let format = try sniff(source)
+        let path = source.path
         if format == .tiff {
-            return try TIFFReader.read(file, region: (x, y, width, height), page: page, limits: limits)
+            return try TIFFReader.read(source, region: (x, y, width, height), page: page, limits: limits)
         }
         if let page, page != 0 {
             throw ImageIOError(.invalidArgument, path: path, "page \(page) does not exist (\(format.rawValue) has one page)")
         }
-        let image = try decode(try file.readAll(limit: limits.maxFileBytes), format: format, path: path, limits: limits)
+        let image = try decode(try source.readAll(limit: limits.maxFileBytes), format: format, path: path, limits: limits)
         guard width > 0, height > 0, x >= 0, y >= 0, x <= image.width - width, y <= image.height - height else {
             throw ImageIOError(.invalidArgument, path: path,
                                "region \(x),\(y) \(width)x\(height) is not inside the \(image.width) x \(image.height) image")
@@ -65,14 +86,14 @@ package enum ImageReader {
         }
     }
 
-    static func open(_ path: String) throws -> (ImageFile, ImageFormat) {
-        let file = try ImageFile(path: path)
-        guard file.size > 0 else { throw ImageIOError(.unknownFormat, path: path, "file is empty") }
-        let head = try file.prefix(32)
+    /// The source's format, from its first bytes.
+    static func sniff(_ source: ImageSource) throws -> ImageFormat {
+        guard source.size > 0 else { throw ImageIOError(.unknownFormat, path: source.path, "file is empty") }
+        let head = try source.prefix(32)
         guard let format = ImageFormat.sniff(head) else {
-            throw ImageIOError(.unknownFormat, path: path, "not a TIFF, PNG, JPEG or BMP file (\(magicText(head)))")
+            throw ImageIOError(.unknownFormat, path: source.path, "not a TIFF, PNG, JPEG or BMP file (\(magicText(head)))")
         }
-        return (file, format)
+        return format
     }
 
     private static func magicText(_ bytes: [UInt8]) -> String {

@@ -7,17 +7,22 @@ import CTIFF
 /// Owns one libtiff handle (`TIFF*`) and the context its error and warning handlers write
 /// into, so every libtiff message reaches the Swift error for this file and no other.
 ///
-/// Opened on a descriptor in "m" mode (no memory mapping: a file truncated under us must give
-/// an error, not SIGBUS). `TIFFClose` in `deinit` closes the descriptor. Not thread-safe:
-/// use one handle per thread.
+/// Never memory-mapped (a file truncated under us must give an error, not SIGBUS). A reading
+/// handle (`init(reading:)`) reads its `ImageSource`'s descriptor with positional reads of
+/// its own and leaves it open; a writing handle (`init(fd:…)`) owns its descriptor and
+/// `TIFFClose` in `deinit` closes it. Not thread-safe: use one handle per thread (several may
+/// read one source).
 final class TIFFHandle {
     let tif: OpaquePointer
     let path: String
     private let context: UnsafeMutablePointer<lb_tiff_context>
+    /// The source a reading handle reads (kept open while the handle lives).
+    private let source: ImageSource?
 
     /// Takes ownership of `fd`. `mode` is a libtiff mode such as "rm", "wm" or "w8m".
     init(fd: Int32, path: String, mode: String, maxAllocation: Int) throws {
         self.path = path
+        source = nil
         context = .allocate(capacity: 1)
         context.initialize(to: lb_tiff_context())
         guard let tif = lb_tiff_fdopen(fd, path, mode, context, maxAllocation) else {
@@ -28,6 +33,24 @@ final class TIFFHandle {
         }
         self.tif = tif
     }
+
+    /// A reading handle over `source`'s descriptor, with positional reads of its own (the
+    /// descriptor stays the source's).
+    init(reading source: ImageSource, maxAllocation: Int) throws {
+        path = source.path
+        self.source = source
+        context = .allocate(capacity: 1)
+        context.initialize(to: lb_tiff_context())
+        guard let tif = lb_tiff_open_positional(source.fd, source.path, context, maxAllocation) else {
+            let message = TIFFHandle.text(context.pointee.message)
+            context.deallocate()
+            throw ImageIOError(.corrupt, path: path, "not a readable TIFF: \(message.isEmpty ? "libtiff could not open it" : message)")
+        }
+        self.tif = tif
+    }
+
+    /// The size of the file a reading handle reads (nil for a writing handle).
+    var fileBytes: Int? { source?.size }
 
     deinit {
         TIFFClose(tif)

@@ -8,11 +8,14 @@ enum TIFFReader {
     /// More directories than this are not listed (a guard against IFD chains built to stall).
     static let maxPages = 1024
 
-    /// Opens `file` (taking its descriptor) and lists its pages.
-    static func open(_ file: ImageFile, limits: ImageLimits) throws -> (TIFFHandle, [TIFFPage]) {
+    /// Best TIFF compression, pixels per file byte, generously rounded up: an LZW code can
+    /// stand for 4096 bytes and a 1-bit image packs 8 pixels a byte (Deflate, 1032:1, is less).
+    static let maxPixelsPerByte = 4096 * 8
+
+    /// Opens `file` (a handle of its own reading the source's descriptor) and lists its pages.
+    static func open(_ file: ImageSource, limits: ImageLimits) throws -> (TIFFHandle, [TIFFPage]) {
         let maxAllocation = max(64 << 20, min(limits.maxPixels, Int.max / 16) * 8)
-        let handle = try TIFFHandle(fd: file.takeDescriptor(), path: file.path, mode: "rm",
-                                    maxAllocation: maxAllocation)
+        let handle = try TIFFHandle(reading: file, maxAllocation: maxAllocation)
         // Walk the IFD chain once (libtiff stops at loops); a damaged or undecodable later
         // page ends the list, the first page must be good.
         var pages = [try TIFFPage.describe(handle, index: 0)]
@@ -33,7 +36,7 @@ enum TIFFReader {
         return best
     }
 
-    static func info(_ file: ImageFile, limits: ImageLimits) throws -> ImageInfo {
+    static func info(_ file: ImageSource, limits: ImageLimits) throws -> ImageInfo {
         let (handle, pages) = try open(file, limits: limits)
         let chosen = pages[fullResolution(pages)]
         try limits.checkDimensions(width: chosen.width, height: chosen.height, path: file.path)
@@ -48,7 +51,7 @@ enum TIFFReader {
     }
 
     /// Decodes the rectangle of page `page` (default: full resolution); nil size = whole page.
-    static func read(_ file: ImageFile, region: (x: Int, y: Int, width: Int, height: Int)?, page: Int?,
+    static func read(_ file: ImageSource, region: (x: Int, y: Int, width: Int, height: Int)?, page: Int?,
                      limits: ImageLimits) throws -> Image {
         let path = file.path
         let (handle, pages) = try open(file, limits: limits)
@@ -74,6 +77,12 @@ enum TIFFReader {
     static func read(_ handle: TIFFHandle, page p: TIFFPage, x: Int, y: Int, width: Int, height: Int,
                      what: String = "region", limits: ImageLimits) throws -> Image {
         try limits.checkDecode(width: width, height: height, path: handle.path, what: what)
+        // The pixels asked for must fit what a file of this size can hold, before their buffer
+        // is allocated (a few hundred bytes declaring 16000 x 16000 pixels).
+        if let fileBytes = handle.fileBytes {
+            try limits.checkFileCanHold(width: width, height: height, fileBytes: fileBytes,
+                                        pixelsPerByte: maxPixelsPerByte, format: "TIFF", path: handle.path)
+        }
         if p.mode == .rgbaFallback {
             try limits.checkDecode(width: p.width, height: p.height, path: handle.path,
                                    what: "\(p.colourName) page (decoded whole by libtiff's RGBA interface)")

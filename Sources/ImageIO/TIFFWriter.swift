@@ -13,7 +13,7 @@ enum TIFFWriter {
         for page in pages { try validate(page, options: options, path: path) }
         try AtomicFile.write(to: path) { fd, _ in
             let copy = dup(fd)
-            guard copy >= 0 else { throw ImageIOError(.writeFailed, path: path, "dup failed: \(ImageFile.text(errno))") }
+            guard copy >= 0 else { throw ImageIOError(.writeFailed, path: path, "dup failed: \(ImageSource.text(errno))") }
             try writePages(pages, fd: copy, path: path, options: options)
         }
     }

@@ -23,6 +23,15 @@ extension JobQueue {
         }
     }
 
+    /// Commits a real write (one row of `queue_probe`), to learn whether the database's disk
+    /// takes writes again after `.storageFailed`. Throws as any write would.
+    package func probeWrite() async throws {
+        let now = nowMS
+        try await immediate { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO queue_probe (id, at) VALUES (1, ?)", arguments: [now])
+        }
+    }
+
     /// `PRAGMA integrity_check` on the database at `path` (the full check: pages, records,
     /// indexes against their tables, constraints): the problems SQLite lists, at most
     /// `problemLimit`, or none when the file is sound. Opens its own read-only connection and

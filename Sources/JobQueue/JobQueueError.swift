@@ -1,7 +1,8 @@
 /// Every error the queue reports: a closed set of codes with a readable message.
 ///
-/// SQLite errors (busy beyond the timeout, disk full) arrive as `.database` with SQLite's own
-/// message and the path of the database file. A damaged file, one that cannot be written, and
+/// SQLite errors (busy beyond the timeout) arrive as `.database` with SQLite's own message and
+/// the path of the database file; a full or failing disk as `.storageFailed`, which heals
+/// when space is freed or the disk recovers. A damaged file, one that cannot be written, and
 /// one that is no longer at its path have codes of their own (`isFatal`): no retry mends them.
 package struct JobQueueError: Error, Sendable, Equatable, CustomStringConvertible {
     package enum Code: String, Sendable, Equatable {
@@ -25,6 +26,9 @@ package struct JobQueueError: Error, Sendable, Equatable, CustomStringConvertibl
         /// The file at the database's path is no longer the one the queue opened: it was
         /// deleted, renamed away or replaced (`checkFile`, or `SQLITE_READONLY_DBMOVED`).
         case fileMoved
+        /// The database's file system is full (`SQLITE_FULL`: ENOSPC, EDQUOT) or failing
+        /// (`SQLITE_IOERR`: EIO): nothing was written; the same write works once it clears.
+        case storageFailed
     }
 
     /// Whether the queue can no longer be used as it is: a person has to restore, fix the
@@ -32,7 +36,7 @@ package struct JobQueueError: Error, Sendable, Equatable, CustomStringConvertibl
     package var isFatal: Bool {
         switch code {
         case .corrupt, .readOnly, .fileMoved: true
-        case .notFound, .staleClaim, .invalidTransition, .invalidOptions, .database: false
+        case .notFound, .staleClaim, .invalidTransition, .invalidOptions, .database, .storageFailed: false
         }
     }
 

@@ -104,7 +104,8 @@ package enum JobQueueSchema {
     /// "other kinds of schema changes" procedure; GRDB runs migrations with foreign keys off):
     /// `jobs.state` gains `superseded` (with `superseded_by`, the newer job of the same path),
     /// `jobs` gains `lifetime_start` (when the queue lifetime of transient retries began: the
-    /// enqueue, or an admin's retry), and `job_errors.kind` gains `attempt_limited`. Ids and
+    /// enqueue, or an admin's retry), `job_errors.kind` gains `attempt_limited`, and
+    /// `queue_probe` holds the row `probeWrite` rewrites. Ids and
     /// the AUTOINCREMENT counters are kept, so no job id is ever reused.
     private static func rebuildForV3(_ db: Database) throws {
         let sequences = try Row.fetchAll(db, sql: "SELECT name, seq FROM sqlite_sequence WHERE name IN ('jobs', 'job_errors')")
@@ -162,6 +163,9 @@ package enum JobQueueSchema {
             ALTER TABLE job_errors_v3 RENAME TO job_errors;
             CREATE INDEX job_errors_by_job ON job_errors (job_id, at);
             CREATE INDEX job_errors_by_time ON job_errors (at);
+
+            -- One row, rewritten by `probeWrite` to learn whether the disk takes writes again.
+            CREATE TABLE queue_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);
             """)
         for row in sequences {
             let name: String = row["name"], seq: Int64 = row["seq"]

@@ -80,7 +80,7 @@ enum DaemonExit {
             return "systemd leaves the daemon stopped: make the file (and its -wal/-shm) writable for the daemon's user (owner leuko, database_mode) and check that its file system is mounted read-write, then start it"
         case .fileMoved:
             return "systemd leaves the daemon stopped rather than let it write to a file no longer at that path: put the queue database back (or restore a backup), then start it"
-        case .notFound, .staleClaim, .invalidTransition, .invalidOptions, .database:
+        case .notFound, .staleClaim, .invalidTransition, .invalidOptions, .database, .storageFailed:
             return nil
         }
     }

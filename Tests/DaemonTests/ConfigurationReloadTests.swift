@@ -117,7 +117,7 @@ import Daemon
         let summary = try #require(await reload.reload())
         #expect(summary.applied.map(\.description) == ["allow_hard_links (false -> true)"] && summary.needRestart.isEmpty)
         let input = try InputGuard.open(base + "/in/field.tif", await store.current)
-        #expect(try String(contentsOfFile: input.readablePath, encoding: .utf8) == "pixels")
+        #expect(String(decoding: try input.contents(), as: UTF8.self) == "pixels")
     }
 
     /// Maintenance reads `retention_days` from the store at each turn: a reload that turns

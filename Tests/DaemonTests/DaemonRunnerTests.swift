@@ -34,7 +34,7 @@ final class FakeProcessor: JobProcessor, @unchecked Sendable {
         if blocks { try await Task.sleep(for: .seconds(600)) }
         if name.hasPrefix("corrupt") { throw DaemonError(.inputRejected, "not an image: bad magic bytes") }
         if name.hasPrefix("flaky"), firstTime { throw DaemonError(.processingFailed, "disk full (simulated)") }
-        let size = try Data(contentsOf: URL(fileURLWithPath: input.readablePath)).count  // read as the worker opened it
+        let size = try input.contents().count  // read as the worker opened it
         if name.hasPrefix("partial"), size < 10 { throw DaemonError(.inputRejected, "truncated: \(size) bytes (simulated)") }
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         try Data("{\"size\": \(size)}".utf8).write(to: URL(fileURLWithPath: outputDirectory + "/report.json"), options: .atomic)

@@ -101,10 +101,9 @@ import Daemon
         let input = try InputGuard.open(path, configuration())
         try replace(path, withLinkTo: secret)
         #expect(input.path == path)
-        #expect(try String(contentsOfFile: input.readablePath, encoding: .utf8) == "pixels")
+        #expect(String(decoding: try input.contents(), as: UTF8.self) == "pixels")
         #expect(try String(contentsOfFile: input.path, encoding: .utf8) == "secret", "the path now leads elsewhere")
         #expect(input.status?.size == 6)
-        #expect(input.naming("\(input.readablePath): not a TIFF") == "\(path): not a TIFF")
     }
 
     @Test func specialFilesOversizedAndVanishedInputsAreRefusedWithoutBlocking() throws {
@@ -144,11 +143,11 @@ import Daemon
         #expect(rejection { try InputGuard.open(path, configuration()) }?.hasPrefix("input has a link count of 3: ") == true)
 
         let allowed = try InputGuard.open(path, configuration(allowHardLinks: true))
-        #expect(try String(contentsOfFile: allowed.readablePath, encoding: .utf8) == "secret")
+        #expect(String(decoding: try allowed.contents(), as: UTF8.self) == "secret")
 
         for other in [secret, base + "/elsewhere/third.tif"] { #expect(unlink(other) == 0) }
         let input = try InputGuard.open(path, configuration())
-        #expect(try String(contentsOfFile: input.readablePath, encoding: .utf8) == "secret", "one name left: accepted")
+        #expect(String(decoding: try input.contents(), as: UTF8.self) == "secret", "one name left: accepted")
     }
 
     @Test func aFileWithOneNameIsUnaffected() throws {
@@ -156,7 +155,7 @@ import Daemon
         let path = try write("in/day1/field.tif", "pixels")
         for c in [configuration(), configuration(allowHardLinks: true)] {
             let input = try InputGuard.open(path, c)
-            #expect(try String(contentsOfFile: input.readablePath, encoding: .utf8) == "pixels")
+            #expect(String(decoding: try input.contents(), as: UTF8.self) == "pixels")
         }
     }
 }

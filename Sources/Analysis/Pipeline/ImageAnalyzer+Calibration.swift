@@ -23,7 +23,7 @@ extension ImageAnalyzer {
     /// `sampleRegions` regions are read). Regions are aligned to the file's tiles when it has
     /// them, so each reads few of them. Nil when no sample held stain or the input is not
     /// 8/16-bit.
-    func calibrate(path: String, whole: Image?, info: ImageInfo) throws -> SlideStains? {
+    func calibrate(file: ImageSource, whole: Image?, info: ImageInfo) throws -> SlideStains? {
         guard info.bitDepth == 8 || info.bitDepth == 16 else { return nil }
         let side = min(Self.sampleSide, info.width, info.height)
         let wanted = Self.sampleRegions(pixels: info.width * info.height)
@@ -34,7 +34,7 @@ extension ImageAnalyzer {
             let n = grid * grid
             let step = Self.coprimeStep(n)
             for k in 0..<n where samples.count < wanted {
-                if Task.isCancelled { throw AnalysisError(.cancelled, "the analysis of \(path) was cancelled") }
+                if Task.isCancelled { throw AnalysisError(.cancelled, "the analysis of \(file.path) was cancelled") }
                 let point = (k * step) % n
                 let (gx, gy) = (point % grid, point / grid)
                 var x = Int((Double(gx) + 0.5) / Double(grid) * Double(info.width)) - side / 2
@@ -45,7 +45,7 @@ extension ImageAnalyzer {
                 x = min(max(0, x), info.width - side); y = min(max(0, y), info.height - side)
                 guard tried.insert(y * info.width + x).inserted else { continue }
                 let image = try whole.map { $0.cropped(x: x, y: y, width: side, height: side) }
-                    ?? readSample(path, x: x, y: y, side: side)
+                    ?? readSample(file, x: x, y: y, side: side)
                 if !TileScreen.isBlank(image) { samples.append(image) }
             }
             grid *= 2
@@ -66,8 +66,8 @@ extension ImageAnalyzer {
         return step
     }
 
-    private func readSample(_ path: String, x: Int, y: Int, side: Int) throws -> Image {
-        do { return try ImageReader.readRegion(path, x: x, y: y, width: side, height: side) } catch let error as ImageIOError {
+    private func readSample(_ file: ImageSource, x: Int, y: Int, side: Int) throws -> Image {
+        do { return try ImageReader.readRegion(file, x: x, y: y, width: side, height: side) } catch let error as ImageIOError {
             throw AnalysisError(input: error)
         }
     }

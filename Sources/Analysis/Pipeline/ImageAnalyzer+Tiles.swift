@@ -10,19 +10,19 @@ extension ImageAnalyzer {
     /// around pixels above the threshold are localised, so tiles without nuclei (glass, red
     /// cells only) cost a decode and a scan. Without a calibration (no stained sample) each
     /// tile's stained part is localised as a field.
-    func detect(path: String, info: ImageInfo, timer: inout StageTimer,
+    func detect(file: ImageSource, info: ImageInfo, timer: inout StageTimer,
                 progress: (@Sendable (AnalysisProgress) -> Void)?, clock: UInt64) throws -> Detection {
         let plan = try plan(for: info)
         if plan.isSingleTile {
-            let image = try timer.time("decode") { try read { try ImageReader.read(path) } }
+            let image = try timer.time("decode") { try read { try ImageReader.read(file) } }
             let raster = timer.time("decode") { RGBRaster(image: image) }
             let cells = try cells(in: raster, originX: 0, originY: 0, imageWidth: raster.width, imageHeight: raster.height,
                                   claim: nil, timer: &timer)
             return Detection(cells: cells, overlayBase: raster, overlayScale: 1)
         }
         // Formats without random access are decoded once and cut in memory.
-        let whole: Image? = info.format == .tiff ? nil : try timer.time("decode") { try read { try ImageReader.read(path) } }
-        let stains = try timer.time("calibrate") { try calibrate(path: path, whole: whole, info: info) }
+        let whole: Image? = info.format == .tiff ? nil : try timer.time("decode") { try read { try ImageReader.read(file) } }
+        let stains = try timer.time("calibrate") { try calibrate(file: file, whole: whole, info: info) }
         let run = TileRun(tiles: plan.tiles.count, overlay: OverlayAccumulator(
             imageWidth: info.width, imageHeight: info.height, maxSide: settings.overlayMaxSide),
             cellBudget: settings.memoryLimitBytes / 8)
@@ -34,10 +34,10 @@ extension ImageAnalyzer {
             Parallel.withThreads(threads) {
                 var local = StageTimer()
                 while let index = run.next() {
-                    if Task.isCancelled { run.fail(AnalysisError(.cancelled, "the analysis of \(path) was cancelled")); break }
+                    if Task.isCancelled { run.fail(AnalysisError(.cancelled, "the analysis of \(file.path) was cancelled")); break }
                     do {
                         let tile = plan.tiles[index]
-                        let found = try analyzeTile(tile, path: path, whole: whole, info: info, stains: stains, run: run,
+                        let found = try analyzeTile(tile, file: file, whole: whole, info: info, stains: stains, run: run,
                                                     timer: &local)
                         run.finish(found, clock: clock, progress: progress)
                         ProcessMemory.releaseFreedMemory()
@@ -92,12 +92,12 @@ extension ImageAnalyzer {
     /// With slide-level `stains`, only the windows around pixels above the slide's threshold
     /// are localised (`TileWindows`); without (no calibration was possible), the tile's
     /// stained part is localised as a field.
-    private func analyzeTile(_ tile: TilePlan.Tile, path: String, whole: Image?, info: ImageInfo, stains: SlideStains?,
+    private func analyzeTile(_ tile: TilePlan.Tile, file: ImageSource, whole: Image?, info: ImageInfo, stains: SlideStains?,
                              run: TileRun, timer: inout StageTimer) throws -> [StoredCell]? {
         let r = tile.read
         let image = try timer.time("decode") {
             try whole.map { $0.cropped(x: r.x, y: r.y, width: r.width, height: r.height) }
-                ?? read { try ImageReader.readRegion(path, x: r.x, y: r.y, width: r.width, height: r.height) }
+                ?? read { try ImageReader.readRegion(file, x: r.x, y: r.y, width: r.width, height: r.height) }
         }
         timer.time("overlay") { run.addToOverlay(image, originX: r.x, originY: r.y, core: tile.core) }
         let found: [DetectedCell]?

@@ -60,19 +60,27 @@ package final class ImageAnalyzer: @unchecked Sendable {
     /// image (never for an image analysed in one piece), from the tile workers, one call at
     /// a time.
     package func analyze(path: String, progress: (@Sendable (AnalysisProgress) -> Void)? = nil) throws -> ImageAnalysis {
+        let file: ImageSource
+        do { file = try ImageSource(path: path) } catch let error as ImageIOError { throw AnalysisError(input: error) }
+        return try analyze(file, progress: progress)
+    }
+
+    /// Analyses an open image file: every byte decoded and hashed is read through `file`'s
+    /// descriptor (`ImageSource`), and the report names it `file.path`.
+    package func analyze(_ file: ImageSource, progress: (@Sendable (AnalysisProgress) -> Void)? = nil) throws -> ImageAnalysis {
         try withThreads {
             let startedAt = Date()
             let clock = DispatchTime.now().uptimeNanoseconds
             var timer = StageTimer()
             let info: ImageInfo
-            do { info = try ImageReader.info(path) } catch let error as ImageIOError { throw AnalysisError(input: error) }
+            do { info = try ImageReader.info(file) } catch let error as ImageIOError { throw AnalysisError(input: error) }
             let sha256: String
-            do { sha256 = try timer.time("hash") { try SHA256Digest.hex(of: URL(fileURLWithPath: path)) } } catch {
-                throw AnalysisError(input: ImageIOError(.unreadable, path: path, "cannot read the file to hash it: \(error)"))
+            do { sha256 = try timer.time("hash") { try SHA256Digest.hex(of: file) } } catch {
+                throw AnalysisError(input: ImageIOError(.unreadable, path: file.path, "cannot read the file to hash it: \(error)"))
             }
-            let source = ImageAnalysis.Source(path: path, sha256: sha256, width: info.width, height: info.height,
+            let source = ImageAnalysis.Source(path: file.path, sha256: sha256, width: info.width, height: info.height,
                                               pixelSpacing: info.pixelSpacing, format: info.format.rawValue.uppercased())
-            let found = try detect(path: path, info: info, timer: &timer, progress: progress, clock: clock)
+            let found = try detect(file: file, info: info, timer: &timer, progress: progress, clock: clock)
             return finish(found, source: source, startedAt: startedAt, clock: clock, timer: &timer)
         }
     }

@@ -89,6 +89,11 @@ typedef struct {
 TIFF *lb_tiff_fdopen(int fd, const char *name, const char *mode, lb_tiff_context *ctx,
                      long max_alloc);
 
+/// Opens `fd` for reading with positional reads (`pread`) at an offset of the handle's own:
+/// the descriptor stays the caller's (TIFFClose does not close it; keep it open while the
+/// handle lives), and several handles may read one descriptor at once.
+TIFF *lb_tiff_open_positional(int fd, const char *name, lb_tiff_context *ctx, long max_alloc);
+
 int lb_tiff_get_u16(TIFF *tif, uint32_t tag, uint16_t *value);
 int lb_tiff_get_u16_defaulted(TIFF *tif, uint32_t tag, uint16_t *value);
 int lb_tiff_get_u32(TIFF *tif, uint32_t tag, uint32_t *value);
