@@ -51,7 +51,9 @@ package struct DatasetEvaluator {
                     confusion.add(trueClass: truth, predicted: prediction.predictedClass)
                     calibration.add(confidence: Double(prediction.confidence), isCorrect: prediction.predictedClass == truth)
                     review.add(confidence: Double(prediction.confidence), margin: Double(prediction.margin),
-                               consistency: prediction.consistency.map(Double.init), correct: prediction.predictedClass == truth)
+                               consistency: prediction.consistency.map(Double.init), correct: prediction.predictedClass == truth,
+                               nucleusEvidence: prediction.nucleusEvidence.map(Double.init),
+                               viewAgreement: prediction.viewAgreement.map(Double.init))
                     if prediction.predictedClass != truth {
                         misclassified.append(.init(image: record.image, crop: number + 1, truth: classes[truth].rawValue,
                                                    predicted: classes[prediction.predictedClass].rawValue,

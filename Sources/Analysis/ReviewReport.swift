@@ -51,6 +51,7 @@ package struct ReviewReport: Encodable, Equatable {
     private var consistencySumCorrect = 0.0, consistencyCountCorrect = 0
     private var consistencySumWrong = 0.0, consistencyCountWrong = 0
     private var confidences: [Double] = [], margins: [Double] = [], consistencies: [Double?] = [], corrects: [Bool] = []
+    private var nucleusEvidences: [Double?] = [], viewAgreements: [Double?] = []
 
     package var confidenceCurve: ReviewCurve {
         ReviewCurve(scores: zip(confidences, corrects).map { ($0, $1) }, thresholds: ReviewCurve.probabilityThresholds)
@@ -70,6 +71,14 @@ package struct ReviewReport: Encodable, Equatable {
         ErrorAUROC.value(zip(consistencies, corrects).compactMap { c, r in c.map { ($0, r) } })
     }
 
+    /// The same for the candidate signals: Grad-CAM on the nucleus, agreement of the views.
+    package var nucleusEvidenceAUROC: Double? {
+        ErrorAUROC.value(zip(nucleusEvidences, corrects).compactMap { c, r in c.map { ($0, r) } })
+    }
+    package var viewAgreementAUROC: Double? {
+        ErrorAUROC.value(zip(viewAgreements, corrects).compactMap { c, r in c.map { ($0, r) } })
+    }
+
     package var meanConsistencyCorrect: Double? {
         consistencyCountCorrect > 0 ? consistencySumCorrect / Double(consistencyCountCorrect) : nil
     }
@@ -86,8 +95,10 @@ package struct ReviewReport: Encodable, Equatable {
     /// Tallies one typed crop: its calibrated probability, that minus the runner-up's
     /// (`margin`), its consistency. A crop without a consistency (no segmentation) is never
     /// flagged `low_consistency`, as in the analyzer.
-    package mutating func add(confidence: Double, margin: Double, consistency: Double?, correct: Bool) {
+    package mutating func add(confidence: Double, margin: Double, consistency: Double?, correct: Bool,
+                              nucleusEvidence: Double? = nil, viewAgreement: Double? = nil) {
         confidences.append(confidence); margins.append(margin); consistencies.append(consistency); corrects.append(correct)
+        nucleusEvidences.append(nucleusEvidence); viewAgreements.append(viewAgreement)
         let flags = thresholds.flags(probability: confidence, consistency: consistency)
         let unsure = flags.contains(.lowConfidence), unfocused = flags.contains(.lowConsistency)
         lowConfidence.add(flagged: unsure, correct: correct)
@@ -105,6 +116,7 @@ package struct ReviewReport: Encodable, Equatable {
         case meanConsistencyCorrect = "mean_consistency_correct", meanConsistencyWrong = "mean_consistency_wrong"
         case confidenceCurve = "confidence_curve", marginCurve = "margin_curve", consistencyCurve = "consistency_curve"
         case confidenceAUROC = "confidence_auroc", marginAUROC = "margin_auroc", consistencyAUROC = "consistency_auroc"
+        case nucleusEvidenceAUROC = "nucleus_evidence_auroc", viewAgreementAUROC = "view_agreement_auroc"
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -117,6 +129,8 @@ package struct ReviewReport: Encodable, Equatable {
         try c.encodeIfPresent(confidenceAUROC, forKey: .confidenceAUROC)
         try c.encodeIfPresent(marginAUROC, forKey: .marginAUROC)
         try c.encodeIfPresent(consistencyAUROC, forKey: .consistencyAUROC)
+        try c.encodeIfPresent(nucleusEvidenceAUROC, forKey: .nucleusEvidenceAUROC)
+        try c.encodeIfPresent(viewAgreementAUROC, forKey: .viewAgreementAUROC)
         try c.encode(confidenceCurve, forKey: .confidenceCurve)
         try c.encode(marginCurve, forKey: .marginCurve)
         try c.encode(consistencyCurve, forKey: .consistencyCurve)

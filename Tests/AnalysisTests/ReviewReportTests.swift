@@ -67,4 +67,19 @@ import CellModel
         #expect(review.either.flagRate == nil && review.either.errorsCaught == nil && review.meanConsistencyWrong == nil)
         #expect(review.confidenceCurve.points.allSatisfy { $0.flagRate == nil && $0.errorsCaught == nil && $0.accuracyUnflagged == nil })
     }
+
+    @Test func candidateSignalsGetTheirOwnAUROC() throws {
+        var review = ReviewReport(lowConfidence: 0.8, lowConsistency: 0.3)
+        // Wrong crops: low view agreement, nucleus evidence unrelated to correctness.
+        review.add(confidence: 0.9, margin: 0.8, consistency: 0.9, correct: true, nucleusEvidence: 0.2, viewAgreement: 0.95)
+        review.add(confidence: 0.9, margin: 0.8, consistency: 0.9, correct: true, nucleusEvidence: 0.6, viewAgreement: 0.9)
+        review.add(confidence: 0.9, margin: 0.8, consistency: 0.9, correct: false, nucleusEvidence: 0.4, viewAgreement: 0.3)
+        review.add(confidence: 0.9, margin: 0.8, consistency: 0.9, correct: false, nucleusEvidence: 0.5, viewAgreement: 0.5)
+        #expect(review.viewAgreementAUROC == 1)
+        #expect(review.nucleusEvidenceAUROC == 0.5)
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(review)) as! [String: Any]
+        #expect(json["view_agreement_auroc"] as? Double == 1 && json["nucleus_evidence_auroc"] as? Double == 0.5)
+        let without = ReviewReport(lowConfidence: 0.8, lowConsistency: 0.3)
+        #expect(without.viewAgreementAUROC == nil, "no crop with several views")
+    }
 }

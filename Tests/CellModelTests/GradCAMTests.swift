@@ -96,6 +96,11 @@ import CellModel
         #expect(GradCAM.consistency(map: [0, 0], segmentation: [1, 1]) == 0)
     }
 
+    @Test func nucleusEvidenceIsTheShareOfMassOnTheNucleus() {
+        #expect(GradCAM.nucleusEvidence(map: [1, 1, 2, 0], segmentation: [0, 1, 2, 2]) == 0.5)
+        #expect(GradCAM.nucleusEvidence(map: [0, 0], segmentation: [2, 2]) == 0)
+    }
+
     @Test func predictorReportsGradCAMAndConsistency() {
         let configuration = tinyConfiguration()
         let predictions = CropPredictor(network: SGCLDFFNetwork(configuration, seed: 14))
@@ -103,7 +108,12 @@ import CellModel
         for p in predictions {
             #expect(p.gradCAM.count == configuration.cropSize * configuration.cropSize)
             #expect(p.consistency.map { (0...1).contains($0) } == true)
+            #expect(p.nucleusEvidence.map { $0 <= p.consistency! + 1e-6 } == true, "the nucleus is part of the cell")
+            #expect(p.viewAgreement == nil, "one view: nothing to agree with")
             #expect(abs(p.probabilities.reduce(0, +) - 1) < 1e-5)
         }
+        let twoViews = CropPredictor(network: SGCLDFFNetwork(configuration, seed: 14), views: 2)
+            .predict(syntheticSamples(configuration, count: 3, seed: 15).map(\.crop))
+        #expect(twoViews.allSatisfy { $0.viewAgreement.map { (0...1.0001).contains($0) } == true })
     }
 }

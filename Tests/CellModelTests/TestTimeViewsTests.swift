@@ -82,4 +82,12 @@ import Tensor
         #expect(CropPredictor(network: reloaded.network).predict(crops).map(\.logits)
                 == CropPredictor(network: loaded.network).predict(crops).map(\.logits))
     }
+
+    @Test func agreementIsTheOverlapOfEachViewWithTheFirst() {
+        #expect(TestTimeViews.agreement([[0.7, 0.3]]) == nil)
+        #expect(TestTimeViews.agreement([[0.7, 0.3], [0.7, 0.3]]) == 1)
+        #expect(TestTimeViews.agreement([[1, 0], [0, 1]]) == 0)
+        let mixed = TestTimeViews.agreement([[0.6, 0.4], [0.2, 0.8], [0.6, 0.4]])!
+        #expect(abs(mixed - (0.6 + 1.0) / 2) < 1e-6)
+    }
 }

@@ -12,6 +12,24 @@ package struct CropPrediction: Sendable {
     package let gradCAM: [Float]
     /// Share of the Grad-CAM mass inside the predicted cell (see `GradCAM.consistency`).
     package let consistency: Float?
+    /// Share of the Grad-CAM mass on the predicted nucleus (`GradCAM.nucleusEvidence`): where
+    /// a technologist looks to type a cell; nil without both heads.
+    package var nucleusEvidence: Float? = nil
+    /// How much the test-time views agree (`TestTimeViews.agreement`: the overlap of each
+    /// further view's calibrated class distribution with the upright view's, averaged; 1 when
+    /// they are the same); nil with one view.
+    package var viewAgreement: Float? = nil
+
+    package init(logits: [Float], probabilities: [Float], segmentation: [UInt8], gradCAM: [Float], consistency: Float?,
+                 nucleusEvidence: Float? = nil, viewAgreement: Float? = nil) {
+        self.logits = logits
+        self.probabilities = probabilities
+        self.segmentation = segmentation
+        self.gradCAM = gradCAM
+        self.consistency = consistency
+        self.nucleusEvidence = nucleusEvidence
+        self.viewAgreement = viewAgreement
+    }
 
     /// Index of the most probable class (-1 without a classification head).
     package var predictedClass: Int { probabilities.indices.max { probabilities[$0] < probabilities[$1] } ?? -1 }

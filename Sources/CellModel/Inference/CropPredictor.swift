@@ -48,12 +48,8 @@ package struct CropPredictor {
                 if let classLogits = averaged.classLogits {
                     let k = classLogits.count / chunk.count
                     logits = Array(classLogits[(i * k)..<((i + 1) * k)])
-                    probabilities = TemperatureScaling.probabilities(logits: logits, temperature: temperature)
-                    if let allowedClasses {
-                        for c in 0..<k where !allowedClasses.contains(c) { probabilities[c] = 0 }
-                        let sum = probabilities.reduce(0, +)
-                        if sum > 0 { probabilities = probabilities.map { $0 / sum } }
-                    }
+                    probabilities = Self.restricted(TemperatureScaling.probabilities(logits: logits, temperature: temperature),
+                                                    to: allowedClasses)
                 }
                 if let seg = averaged.segmentationLogits {
                     labels = [UInt8](repeating: 0, count: plane)
@@ -63,8 +59,13 @@ package struct CropPredictor {
                         labels[p] = n > c && n > b ? 2 : (c > b ? 1 : 0)
                     }
                 }
+                let agreement = averaged.viewLogits.isEmpty ? nil : TestTimeViews.agreement(averaged.viewLogits.map { view in
+                    let k = view.count / chunk.count
+                    return Self.restricted(TemperatureScaling.probabilities(logits: Array(view[(i * k)..<((i + 1) * k)]),
+                                                                            temperature: temperature), to: allowedClasses)
+                })
                 chunkResults.append(CropPrediction(logits: logits, probabilities: probabilities, segmentation: labels,
-                                                   gradCAM: [], consistency: nil))
+                                                   gradCAM: [], consistency: nil, viewAgreement: agreement))
             }
             if let head = network.classificationHead, outputs.segmentationLogits != nil {
                 let maps = GradCAM.maps(fused: outputs.fused, weights: head.fusedWeights(),
@@ -73,7 +74,9 @@ package struct CropPredictor {
                 chunkResults = zip(chunkResults, maps).map { prediction, map in
                     CropPrediction(logits: prediction.logits, probabilities: prediction.probabilities,
                                    segmentation: prediction.segmentation, gradCAM: map,
-                                   consistency: GradCAM.consistency(map: map, segmentation: prediction.segmentation))
+                                   consistency: GradCAM.consistency(map: map, segmentation: prediction.segmentation),
+                                   nucleusEvidence: GradCAM.nucleusEvidence(map: map, segmentation: prediction.segmentation),
+                                   viewAgreement: prediction.viewAgreement)
                 }
             }
             results += chunkResults
@@ -82,16 +85,27 @@ package struct CropPredictor {
         return results
     }
 
+    /// `probabilities` with the classes outside `allowed` set to 0 and the rest renormalised.
+    static func restricted(_ probabilities: [Float], to allowed: Set<Int>?) -> [Float] {
+        guard let allowed else { return probabilities }
+        var p = probabilities
+        for c in p.indices where !allowed.contains(c) { p[c] = 0 }
+        let sum = p.reduce(0, +)
+        return sum > 0 ? p.map { $0 / sum } : p
+    }
+
     /// The class and segmentation logits of `chunk`, averaged over the views (the upright
-    /// view's `outputs` plus one forward pass per further view, its segmentation turned back).
+    /// view's `outputs` plus one forward pass per further view, its segmentation turned back),
+    /// and each view's own class logits (empty with one view).
     private func averagedOverViews(_ chunk: ArraySlice<[Float]>, upright outputs: SGCLDFFNetwork.Outputs)
-        -> (classLogits: [Float]?, segmentationLogits: [Float]?) {
+        -> (classLogits: [Float]?, segmentationLogits: [Float]?, viewLogits: [[Float]]) {
         let configuration = network.configuration
         let s = configuration.cropSize, channels = configuration.inputChannels, plane = s * s
         var classLogits = outputs.classLogits.map { Array(UnsafeBufferPointer(start: $0.data, count: $0.count)) }
         var segmentation = outputs.segmentationLogits.map { Array(UnsafeBufferPointer(start: $0.data, count: $0.count)) }
         let transforms = TestTimeViews.transforms(views)
-        guard transforms.count > 1 else { return (classLogits, segmentation) }
+        guard transforms.count > 1 else { return (classLogits, segmentation, []) }
+        var viewLogits: [[Float]] = classLogits.map { [$0] } ?? []
         for transform in transforms.dropFirst() {
             let input = Tensor(zeros: [chunk.count, channels, s, s])
             for (i, crop) in chunk.enumerated() {
@@ -102,6 +116,7 @@ package struct CropPredictor {
             let view = network.forward(input)
             if let logits = view.classLogits, classLogits != nil {
                 for j in 0..<logits.count { classLogits![j] += logits.data[j] }
+                viewLogits.append(Array(UnsafeBufferPointer(start: logits.data, count: logits.count)))
             }
             if let seg = view.segmentationLogits, segmentation != nil {
                 let back = TestTimeViews.inverse(transform)
@@ -113,6 +128,6 @@ package struct CropPredictor {
             }
         }
         let scale = 1 / Float(transforms.count)
-        return (classLogits?.map { $0 * scale }, segmentation?.map { $0 * scale })
+        return (classLogits?.map { $0 * scale }, segmentation?.map { $0 * scale }, viewLogits)
     }
 }

@@ -63,6 +63,17 @@ package enum GradCAM {
     }
 
     /// Share of `map`'s mass where `segmentation` marks the cell (label > 0); 0 for an empty map.
+    /// Share of the map's mass on nucleus pixels (label 2 of `segmentation`); 0 for an empty map.
+    package static func nucleusEvidence(map: [Float], segmentation: [UInt8]) -> Float {
+        precondition(map.count == segmentation.count)
+        var inside: Float = 0, total: Float = 0
+        for p in map.indices {
+            total += map[p]
+            if segmentation[p] == 2 { inside += map[p] }
+        }
+        return total > 0 ? inside / total : 0
+    }
+
     package static func consistency(map: [Float], segmentation: [UInt8]) -> Float {
         precondition(map.count == segmentation.count)
         var inside: Float = 0, total: Float = 0

@@ -22,4 +22,17 @@ package enum TestTimeViews {
     package static func inverse(_ transform: Int) -> Int {
         transform < 4 ? (4 - transform) % 4 : transform
     }
+
+    /// Agreement of the views of one crop: the overlap (sum over classes of the smaller
+    /// probability) of each further view's distribution with the first's, averaged; in [0, 1],
+    /// 1 when every view gives the same distribution. Nil for fewer than two views.
+    package static func agreement(_ distributions: [[Float]]) -> Float? {
+        guard distributions.count > 1, let first = distributions.first else { return nil }
+        var total: Float = 0
+        for other in distributions.dropFirst() {
+            precondition(other.count == first.count, "views with different numbers of classes")
+            total += zip(first, other).reduce(0) { $0 + min($1.0, $1.1) }
+        }
+        return total / Float(distributions.count - 1)
+    }
 }
