@@ -62,7 +62,7 @@ let package = Package(
                 swiftSettings: fastMath),
         // Model development above Analysis (DESIGN §3): adaptation, and in time training,
         // evaluation and cross-validation. The daemon never links it.
-        .target(name: "ModelLab", dependencies: ["Analysis", "CellModel", "NN", "Tensor"], swiftSettings: fastMath),
+        .target(name: "ModelLab", dependencies: ["Analysis", "CellModel", "ImageIO", "NN", "Tensor"], swiftSettings: fastMath),
         .target(name: "Reporting", dependencies: [
             "Analysis", "CellModel", "ImageIO", "NN", "CFileSystem",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "ModelLab", "CellModel", "ImageIO", "NN", "Tensor", "TestSupport"]),
-        .testTarget(name: "ModelLabTests", dependencies: ["ModelLab", "Analysis", "CellModel", "NN", "Tensor", "TestSupport"]),
+        .testTarget(name: "ModelLabTests", dependencies: ["ModelLab", "Analysis", "CellModel", "ImageIO", "NN", "Tensor", "TestSupport"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Analysis", "CellModel", "ImageIO", "TestSupport"]),
         .testTarget(name: "FolderWatchTests", dependencies: ["FolderWatch", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: [

@@ -3,7 +3,7 @@ import Dispatch
 /// Runs `body` for every index in `0..<count` over `threads` workers (worker w takes w,
 /// w + threads, …) and returns each call's result or error in index order: for work on many
 /// files where one failing file must not stop the others.
-func parallelResults<T>(count: Int, threads: Int, _ body: @Sendable (Int) throws -> T) -> [Result<T, Error>] {
+package func parallelResults<T>(count: Int, threads: Int, _ body: @Sendable (Int) throws -> T) -> [Result<T, Error>] {
     let results = UnsafeMutableBufferPointer<Result<T, Error>?>.allocate(capacity: count)
     results.initialize(repeating: nil)
     defer { results.deallocate() }

@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import CellModel
 import Foundation
+import ModelLab
 import Tensor
 
 /// `leuko calibrate`: refits the temperature of existing weights for a number of test-time

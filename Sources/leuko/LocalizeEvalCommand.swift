@@ -2,6 +2,7 @@ import Analysis
 import ArgumentParser
 import CellModel
 import Foundation
+import ModelLab
 
 /// `leuko localize-eval --data DIR [--split validation|train|all] [--json FILE]`: localisation quality of
 /// one dataset folder as JSON (keys in `LocalizationReport`).

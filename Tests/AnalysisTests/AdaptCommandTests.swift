@@ -6,6 +6,7 @@ import Tensor
 import Testing
 import TestSupport
 @testable import Analysis
+@testable import ModelLab
 
 /// `leuko adapt` end to end, and the crops it adapts on (`CandidateCropCollector`): every
 /// candidate of every readable image, a broken file skipped with its reason.

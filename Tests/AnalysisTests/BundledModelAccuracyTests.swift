@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 @testable import Analysis
 import CellModel
+@testable import ModelLab
 
 /// The shipped weights still do what their model card says: on a fixed subset of the PBC
 /// validation split, through the real path (localise -> crop -> network), accuracy is at least

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 @testable import Analysis
 import CellModel
+@testable import ModelLab
 
 /// The reported cell boxes are sized like the annotators' on BCCD: over all its fields, the
 /// candidates' boxes matched at IoU >= 0.5 have sides within a few per cent of the annotated

@@ -2,6 +2,7 @@ import CellModel
 import Foundation
 import ImageIO
 import Testing
+@testable import ModelLab
 import TestSupport
 @testable import Analysis
 

@@ -1,6 +1,7 @@
 import TestSupport
 import Foundation
 import Testing
+@testable import ModelLab
 @testable import Analysis
 import CellModel
 import ImageIO

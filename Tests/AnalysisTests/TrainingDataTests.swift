@@ -4,6 +4,7 @@ import Testing
 @testable import Analysis
 import CellModel
 import ImageIO
+@testable import ModelLab
 
 /// Training samples and evaluation through the real localisation, on a dataset folder the
 /// test writes itself (index.csv, PNG images of drawn cells, 0/128/255 masks).

@@ -1,3 +1,7 @@
+import Analysis
+import CellModel
+import ImageIO
+import Tensor
 /// A crop cut along a straight image edge, as the analyzer crops a cell at the border of a
 /// field: beyond the edge the RGB channels are white glass (1), the prior is 0 and the mask
 /// is background, exactly what `CellCrop` and the analyzer put outside the image.

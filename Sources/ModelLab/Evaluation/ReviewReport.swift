@@ -1,3 +1,7 @@
+import Analysis
+import CellModel
+import ImageIO
+import Tensor
 /// How well the analyzer's per-cell review flags single out the cells the network types
 /// wrongly (`leuko eval`'s `review` object).
 ///

@@ -1,5 +1,7 @@
 import CellModel
 import Tensor
+import Analysis
+import ImageIO
 
 extension Augmenter {
     /// Augments a training sample in place (its `[4, S, S]` crop and `S x S` mask), so the

@@ -1,4 +1,7 @@
 import CellModel
+import Analysis
+import ImageIO
+import Tensor
 
 /// What `leuko eval` prints and writes, with exactly the keys the model card and the
 /// independent evaluation read.

@@ -2,6 +2,8 @@ import CellModel
 import Dispatch
 import Foundation
 import ImageIO
+import Analysis
+import Tensor
 
 /// Turns dataset records into training samples through the product's own localisation, so
 /// the network trains on the crops it will see at inference.

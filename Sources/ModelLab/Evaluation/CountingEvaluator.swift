@@ -1,4 +1,7 @@
 import CellModel
+import Analysis
+import ImageIO
+import Tensor
 
 /// Runs `ImageAnalyzer` on the WBC-labelled images of a single-cell dataset and checks that
 /// each is counted (see `CountingReport`): a network that segments a real cell as empty

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import ModelLab
 @testable import Analysis
 import Tensor
 

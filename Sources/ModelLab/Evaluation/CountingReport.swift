@@ -1,3 +1,7 @@
+import Analysis
+import CellModel
+import ImageIO
+import Tensor
 /// Whether `ImageAnalyzer` counts the one white cell of each image of a single-cell dataset
 /// (`leuko eval`'s `counting` object).
 ///

@@ -1,4 +1,8 @@
 import Foundation
+import Analysis
+import CellModel
+import ImageIO
+import Tensor
 
 /// Simulates a coarser camera: a plane is reduced to `factor` of its linear size and enlarged
 /// back, so it keeps its size but loses the detail a lower-resolution source never had.

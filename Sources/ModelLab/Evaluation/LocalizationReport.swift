@@ -1,4 +1,7 @@
 import CellModel
+import Analysis
+import ImageIO
+import Tensor
 
 /// Localisation quality of one dataset, as `leuko localize-eval` prints it.
 ///

@@ -1,4 +1,7 @@
 import CellModel
+import Analysis
+import ImageIO
+import Tensor
 
 /// Scores `ImageAnalyzer`'s detections against a box dataset's WBC annotations (see
 /// `DetectionReport` for the rules). Every record with annotations counts, labelled or not

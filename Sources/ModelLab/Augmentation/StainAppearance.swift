@@ -2,6 +2,7 @@ import Analysis
 import CellModel
 import Foundation
 import Tensor
+import ImageIO
 
 /// Whole-appearance stain augmentation in the manner of RandStainNA (Shen et al. 2022): a
 /// training crop is given the colour statistics of a stain appearance drawn from a

@@ -1,3 +1,7 @@
+import Analysis
+import CellModel
+import ImageIO
+import Tensor
 /// Ranges of the training augmentations, in one place. Each draw is uniform in its range.
 package struct AugmentParameters: Sendable, Equatable {
     /// Random horizontal / vertical flips and 90-degree rotations (exact, lossless).

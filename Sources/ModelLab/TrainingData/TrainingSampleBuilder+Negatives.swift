@@ -1,5 +1,7 @@
 import CellModel
 import ImageIO
+import Analysis
+import Tensor
 
 extension TrainingSampleBuilder {
     /// The dataset name negative crops are filed under (`bccd` -> `bccd-negatives`), so that

@@ -1,5 +1,8 @@
 import Foundation
 import Tensor
+import Analysis
+import CellModel
+import ImageIO
 
 /// Seeded training augmentation of a crop (and its mask).
 ///

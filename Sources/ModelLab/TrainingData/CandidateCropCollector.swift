@@ -1,6 +1,7 @@
 import CellModel
 import ImageIO
 import Tensor
+import Analysis
 
 /// The network-input crops of every candidate cell the localiser finds in a set of images,
 /// cropped as the analyzer crops them: what `leuko adapt` re-estimates the network's

@@ -1,3 +1,7 @@
+import Analysis
+import CellModel
+import ImageIO
+import Tensor
 /// How well `ImageAnalyzer` finds the annotated WBCs of a box dataset (`leuko eval`'s
 /// `detection` object).
 ///

@@ -1,3 +1,7 @@
+import Analysis
+import CellModel
+import ImageIO
+import Tensor
 /// How well a per-cell score tells wrongly typed cells from right ones: the area under the ROC
 /// curve of "this cell is wrong" when cells are flagged from the lowest score up. 1: every
 /// wrong cell scores below every right one; 0.5: the score says nothing (the target

@@ -1,6 +1,8 @@
 import CellModel
 import Foundation
 import ImageIO
+import Analysis
+import Tensor
 
 /// Measures localisation against a dataset's annotations (`leuko localize-eval`).
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import ModelLab
 import CellModel
 @testable import Analysis
 

@@ -1,3 +1,7 @@
+import Analysis
+import CellModel
+import ImageIO
+import Tensor
 /// What a review flag would do at each of a range of thresholds: for one per-crop score
 /// (calibrated probability, its margin over the runner-up, or Grad-CAM consistency), how many
 /// typed crops fall below each threshold (`flag_rate`), how many of the wrongly typed ones do

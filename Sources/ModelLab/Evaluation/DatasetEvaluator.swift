@@ -1,6 +1,8 @@
 import CellModel
 import Foundation
 import ImageIO
+import Analysis
+import Tensor
 
 /// `leuko eval`'s measurement: the real path (decode -> localise -> crop -> network) on a
 /// dataset folder, scored against its labels.

@@ -1,4 +1,5 @@
 import Testing
+@testable import ModelLab
 @testable import Analysis
 
 /// The error-detection AUROC of a review score.
