@@ -24,6 +24,9 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Test-time views to calibrate for: 1, 2, 4 or 8.") var views: Int
     @Option(help: "Output weights file (may be the input).") var out: String
     @Option(help: "Threads.") var threads = 2
+    @Option(help: "Also fit on this many copies of each validation crop with a stain appearance drawn from the crops' own distribution, widened (simulated other labs; 0: off).")
+    var shiftedCopies = 0
+    @Option(help: "With --shifted-copies: the seed of the drawn appearances.") var seed: UInt64 = 1
 
     func run() throws {
         guard TestTimeViews.counts.contains(views) else { throw ValidationError("--views must be 1, 2, 4 or 8") }
@@ -40,7 +43,9 @@ struct CalibrateCommand: ParsableCommand {
         guard validation.contains(where: { $0.classIndex != nil }) else {
             throw ValidationError("no labelled validation crops in \(data)")
         }
-        let temperature = TemperatureFit.fit(model.network, samples: validation, views: views)
+        guard shiftedCopies >= 0 else { throw ValidationError("--shifted-copies must be 0 or more") }
+        let fitted = ShiftedCalibrationCrops.make(validation, copies: shiftedCopies, seed: seed)
+        let temperature = TemperatureFit.fit(model.network, samples: fitted, views: views)
         var metadata = model.metadata
         metadata[ModelFile.temperatureKey(views: views)] = String(temperature)
         metadata["calibration"] = (["leuko"] + CommandLine.arguments.dropFirst()).joined(separator: " ")

@@ -79,3 +79,19 @@ import Testing
         #expect(run(0, seed: 3).1 == run(1, seed: 3).1, "the same number of draws either way")
     }
 }
+
+/// Calibration crops with simulated other labs' stains.
+@Suite struct ShiftedCalibrationCropsTests {
+    @Test func eachLabelledCropIsKeptAndCopiedWithItsLabel() {
+        let a = StainAppearanceTests.crop(SIMD3(0.55, 0.35, 0.7), SIMD3(0.9, 0.85, 0.92))
+        var b = StainAppearanceTests.crop(SIMD3(0.8, 0.45, 0.55), SIMD3(0.95, 0.88, 0.9)); b.classIndex = 3
+        var negative = a; negative.classIndex = nil
+        let made = ShiftedCalibrationCrops.make([a, b, negative], copies: 2, seed: 5)
+        #expect(made.count == 6, "two labelled crops, each kept and copied twice; the negative is left out")
+        #expect(made[0].crop == a.crop && made[1].crop == b.crop, "the originals first, unchanged")
+        #expect(made.map(\.classIndex) == [0, 3, 0, 3, 0, 3])
+        #expect(made[2].crop != a.crop && made[3].crop != b.crop, "the copies are shifted")
+        #expect(ShiftedCalibrationCrops.make([a, b], copies: 2, seed: 5).map(\.crop) == made.map(\.crop))
+        #expect(ShiftedCalibrationCrops.make([a, b], copies: 0, seed: 5).count == 2)
+    }
+}
