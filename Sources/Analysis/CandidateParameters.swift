@@ -25,20 +25,14 @@ package struct CandidateParameters: Sendable, Equatable {
     /// ...and at most this many times the smaller one's equivalent diameter (0: no such
     /// limit; `LobeGrouper.smallerPieceFactor`): a big nucleus does not reach across to a
     /// platelet or to a lobe of the next cell. Binds only when the smaller piece is under
-    /// about 0.6 of the larger's diameter. Measured with `leuko localize-eval` (hidden
-    /// `--lobe-gap-smaller-piece-factor`): 0 gave BCCD train recall 0.979 / precision 0.956,
-    /// validation 0.931 / 0.900, zxaoyou located 0.926 (all images); 0.8 (and 1.0) 0.979 /
-    /// 0.956, 0.948 / 0.917, 0.926; 0.6 lowered train precision to 0.948 and zxaoyou to 0.917.
-    /// (A larger `lobeGapFraction`, 0.4, joined more split lobes in zxaoyou but merged
-    /// neighbouring cells of the crowded generated slide in `DenseSlideTests`.)
+    /// about 0.6 of the larger's diameter. (Chosen with `leuko localize-eval`; the figures are
+    /// in `Models/NOTES.md`, "Localisation parameters".)
     package var lobeGapSmallerPieceFactor = 0.8
     /// Pieces also join when a lower threshold, this fraction of the detection threshold,
     /// connects them (hysteresis: a neutrophil's lobes are joined by strands stained more
     /// faintly than its lobes, but far more than the cytoplasm). 0 turns it off.
-    /// Off by default: measured on the train splits (`leuko localize-eval --split train
-    /// --lobe-bridge-fraction F --max-bridge-area-ratio R`), F 0.2 / R 5 raised zxaoyou's
-    /// located rate 0.917 -> 0.953 but lowered BCCD recall 0.959 -> 0.938 (fraction 0.3:
-    /// 0.943 and 0.946): bridges also join neighbouring cells in crowded fields.
+    /// Off by default: bridges also join neighbouring cells in crowded fields (`Models/NOTES.md`,
+    /// "Localisation parameters").
     package var lobeBridgeFraction: Float = 0
     /// ...but only through a bridge region at most this many times the area of the pieces it
     /// joins (strands, not a stained region spanning two cells).
@@ -46,23 +40,18 @@ package struct CandidateParameters: Sendable, Equatable {
     /// Pieces the gap rule would join stay two cells when the stained region between them
     /// narrows to a waist of glass: the distance to glass along the segment joining their
     /// centroids dips below this fraction of its smaller end value (`GlassWaist`). 0 turns
-    /// the check off. Measured with `leuko localize-eval` (hidden `--lobe-waist-fraction`,
-    /// `--lobe-waist-density`): 0.7 (the outline neck fraction) raised BCCD recall / precision
-    /// on the train split from 0.979 / 0.956 to 0.992 / 0.960 and on the validation split from
-    /// 0.948 / 0.917 to 0.983 / 0.934 (the large touching cells of fields like 00374);
-    /// zxaoyou located 0.992 unchanged, PBC 0.997 (one image fewer: two blobs at the centre
-    /// now apart). With glass at density 0.2 instead of 0.1, a pale cytoplasm between the
-    /// lobes of a C-shaped neutrophil counted as glass (zxaoyou 018 split).
+    /// the check off. (Chosen with `leuko localize-eval`: `Models/NOTES.md`, "Localisation
+    /// parameters".)
     package var lobeWaistFraction = 0.7
     /// ...where glass is a pixel of the stain-normalised image whose optical density summed
     /// over R, G and B is at most this (lower than `outlineDensityThreshold`: a pale
     /// cytoplasm between two lobes is not glass).
     package var lobeWaistDensityThreshold: Float = 0.1
     /// Whether to split a nucleus component with two distance-transform centres into two
-    /// cells. Off by default: on the BCCD validation split it split lobed neutrophils and
-    /// bilobed eosinophils (whose lobes touch through strands) far more often than it
-    /// separated touching cells (recall 0.74 with it, 0.93 without). Touching cells whose
-    /// nuclei are separate are still two candidates (the lobe gap is relative).
+    /// cells. Off by default: it splits lobed neutrophils and bilobed eosinophils (whose lobes
+    /// touch through strands) more often than it separates touching cells (`Models/NOTES.md`,
+    /// "Localisation parameters"). Touching cells whose nuclei are separate are still two
+    /// candidates (the lobe gap is relative).
     package var splitTouchingNuclei = false
     /// Two centres of the distance transform mean two cells when they are farther apart than
     /// this fraction of the sum of their radii...
@@ -81,8 +70,7 @@ package struct CandidateParameters: Sendable, Equatable {
     package var cytoplasmMarginFraction = 0.3
     /// Cytoplasm margin of the reported cell box (`CellCandidate.box`), as a fraction of the
     /// nucleus equivalent diameter. Smaller than `cytoplasmMarginFraction`, which is a generous
-    /// region for the prior and the crop: with 0.3 the boxes of all 295 BCCD fields were about
-    /// 13 % wider than the annotators' (median side ratio 1.13 over matched boxes).
+    /// region for the prior and the crop (`Models/NOTES.md`, "Localisation parameters").
     package var cellBoxMarginFraction = 0.2
 
     /// Cell outlines (`CellOutliner`): a pixel of the stain-normalised image is "stained"
@@ -91,16 +79,14 @@ package struct CandidateParameters: Sendable, Equatable {
     /// The stained component around a nucleus is a cell standing alone only when it fits in
     /// a square of half-side this many times the candidate's diameter around its centre
     /// (else it runs into red cells or neighbours and the margin rule stays). 0 turns
-    /// outlines off. Measured with `leuko localize-eval`: outlines raised zxaoyou's located
-    /// rate (all 242 images) from 0.926 to 0.983 with a reach of 2 and 0.992 with 3 (a lobe's
-    /// window must hold the whole cell); BCCD (train 0.979 / 0.956, validation 0.948 / 0.917)
-    /// and PBC (0.997) did not move: their cells touch red cells.
+    /// outlines off. (A lobe's window must hold the whole cell; `Models/NOTES.md`,
+    /// "Localisation parameters".)
     package var outlineReach = 3.0
     /// ...and when it is convex enough: its area over its convex hull's area at least this
     /// (a cell is round; a cell with a red cell stuck to it is not).
     package var outlineMinSolidity = 0.9
     /// ...and round: sqrt(λ1 / λ2) of its pixels' covariance at most this (1 for a disc, 2.2
-    /// for two touching discs; 99 % of the zxaoyou cells are under 1.44).
+    /// for two touching discs).
     package var outlineMaxElongation = 1.6
     /// Two nuclei inside one outline are one cell only when the outline has no neck between
     /// them: the distance to its edge along the segment joining them stays above this
