@@ -24,10 +24,14 @@ extension WorkerService {
         let message = Self.message(of: error)
         // A failure that may heal is first checked against the machine: with the outbox full
         // or read-only, the job is not at fault and must not use up its attempts.
-        let failureClass = FailureClass.of(error, environmentFault: { OutboxProbe.fault(in: configuration.outbox) })
+        var outboxFault: String?
+        let failureClass = FailureClass.of(error, environmentFault: {
+            outboxFault = OutboxProbe.fault(in: configuration.outbox)
+            return outboxFault
+        })
         guard let failure = failureClass.jobFailure(message) else {
-            let reason = OutboxProbe.fault(in: configuration.outbox).map { "\($0) (job \(claim.job.id): \(AdminOutput.oneLine(message)))" }
-            return .environment(reason ?? "job \(claim.job.id): \(AdminOutput.oneLine(message))")
+            let detail = "job \(claim.job.id): \(AdminOutput.oneLine(message))"
+            return .environment(outboxFault.map { "\($0) (\(detail))" } ?? detail)
         }
         return .finished(failure)
     }
