@@ -52,4 +52,17 @@ import Testing
         #expect(ExitStatus.ofLibraryError(NSError(domain: "x", code: 1)) == nil)
         #expect(ExitStatus.of(NSError(domain: "x", code: 1)) == .software)
     }
+
+    /// Through the real binary: commands that had no mapping of their own (train, eval) now end
+    /// with the table's status too, and ArgumentParser's own usage errors keep theirs.
+    @Test(.enabled(if: ToolRun.leukoBinary != nil, "the leuko product was not built beside the tests"))
+    func everyCommandEndsWithTheTablesStatus() throws {
+        let missing = "/nonexistent-\(UUID().uuidString)"
+        let eval = try ToolRun.run(ToolRun.leukoBinary!, ["eval", "--data", missing])
+        #expect(eval.status == 66 && eval.stderr.hasPrefix("leuko: "), "\(eval.status) \(eval.stderr)")
+        let weights = try ToolRun.run(ToolRun.leukoBinary!, ["model", "info", "--weights", "/etc/hostname"])
+        #expect(weights.status == 78, "a file that is not weights: \(weights.status) \(weights.stderr)")
+        let usage = try ToolRun.run(ToolRun.leukoBinary!, ["eval"])
+        #expect(usage.status == 64, "a missing option is ArgumentParser's usage error: \(usage.status)")
+    }
 }
