@@ -97,7 +97,8 @@ package struct DaemonRunner: Sendable {
             .init(service: StatusService(queue: queue, notifier: notifier, health: health,
                                          statusInterval: .seconds(configuration.statusIntervalSeconds), logger: logger,
                                          store: store)),
-            .init(service: MaintenanceService(queue: queue, configuration: configuration, logger: logger, store: store)),
+            .init(service: MaintenanceService(queue: queue, configuration: configuration, logger: logger, store: store,
+                                              health: health)),
             .init(service: DatabaseGuardService(queue: queue, store: store, logger: logger)),
         ]
         services.append(.init(service: WorkerPoolService(queue: queue, processor: processor, store: store,

@@ -148,6 +148,29 @@ import Daemon
         #expect(pruned, "pruned after the reload")
     }
 
+    /// While claiming is paused for an environment fault, expired leases are left alone (their
+    /// workers keep the outcome until the queue database takes it); once resumed they are
+    /// rescued as usual.
+    @Test func maintenanceRescuesNoLeaseWhileClaimingIsPaused() async throws {
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let configuration = Configuration(inboxes: [base + "/in"], outbox: base + "/out")
+        let clock = FakeClock()
+        let queue = try JobQueue(path: base + "/queue.sqlite", clock: clock)
+        try await queue.enqueue(JobInput(path: base + "/in/a.tif", size: 1, mtimeNanoseconds: 1))
+        _ = try #require(try await queue.claim(worker: "w"))
+        clock.advance(by: .seconds(3600))  // the lease is long expired
+        let health = HealthMonitor()
+        await health.pause("the file system of the queue database is full")
+        let maintenance = MaintenanceService(queue: queue, configuration: configuration, logger: DaemonHarness.quiet,
+                                             rescueInterval: .milliseconds(10), health: health)
+        let running = Task { try await maintenance.run() }
+        defer { running.cancel() }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await queue.counts().running == 1, "not rescued while paused")
+        await health.resume()
+        #expect(try await Polling.until(seconds: 20) { try await queue.counts().retrying == 1 }, "rescued once resumed")
+    }
+
     /// The real binary: SIGHUP re-reads the file, the log names the changed keys by kind.
     @Test(.enabled(if: DaemonEndToEndTests.ready, "the built leuko binary or Models/leuko-wbc-v1.safetensors is missing"))
     func sighupReloadsTheRunningDaemon() async throws {
