@@ -14,6 +14,8 @@ package actor HealthMonitor {
     private var stuckLimit = 1
     /// Why claiming is paused (the outbox is full or read-only), or nil.
     package private(set) var environmentFault: String?
+    /// When a worker last probed the environment while paused.
+    private var lastProbe: ContinuousClock.Instant?
 
     package init() {}
 
@@ -58,6 +60,16 @@ package actor HealthMonitor {
     package func resume() -> String? {
         defer { environmentFault = nil }
         return environmentFault
+    }
+
+    /// Whether the calling worker should probe the environment now: true at most once per
+    /// `interval` across all workers, so a paused daemon with many workers probes the disks
+    /// at one worker's pace.
+    package func takeProbeTurn(every interval: Duration) -> Bool {
+        let now = ContinuousClock.now
+        if let last = lastProbe, now - last < interval { return false }
+        lastProbe = now
+        return true
     }
 
     /// Workers tracked now.

@@ -87,10 +87,11 @@ package struct WorkerService: Service, CustomStringConvertible {
     }
 
     /// While claiming is paused for an environment fault: probes the outbox and the queue
-    /// database every `environmentProbeInterval` and resumes claiming once both take writes
-    /// again.
+    /// database every `environmentProbeInterval` (one worker at a time,
+    /// `HealthMonitor.takeProbeTurn`) and resumes claiming once both take writes again.
     private func waitForTheEnvironment(_ configuration: Configuration) async {
-        if OutboxProbe.fault(in: configuration.outbox) == nil, await databaseTakesWrites() {
+        if await health.takeProbeTurn(every: environmentProbeInterval),
+           OutboxProbe.fault(in: configuration.outbox) == nil, await databaseTakesWrites() {
             if let reason = await health.resume() {
                 logger.notice("claiming resumed: the outbox and the queue database take writes again (was: \(reason))")
             }
