@@ -1,4 +1,5 @@
 import Daemon
+import FolderWatch
 import Foundation
 import Glibc
 import JobQueue
@@ -27,6 +28,14 @@ final class GatedProcessor: JobProcessor, @unchecked Sendable {
 /// space is freed, no attempt is used, claiming pauses and the status line says why. Fault
 /// injection with a small tmpfs (needs root, as CI runs).
 @Suite(.serialized) struct DatabaseFullTests {
+    /// Writes a 10-byte input and queues it as it is (the watcher queues the same key, or may
+    /// be slow to under a full parallel test run: then this is the one job).
+    static func drop(_ path: String, into queue: JobQueue) async throws {
+        try Data(count: 10).write(to: URL(fileURLWithPath: path))
+        let st = try #require(FileStat.read(path, followingLinks: false))
+        try await queue.enqueue(JobInput(path: path, size: st.size, mtimeNanoseconds: st.mtimeNanoseconds))
+    }
+
     @Test(.enabled(if: EnvironmentFaultTests.canMount, "needs to mount a tmpfs (root); CI runs as root"))
     func aFullDatabaseDiskKeepsTheOutcomeUntilItCanBeRecorded() async throws {
         let base = NSTemporaryDirectory() + "leuko-dbfull-\(UUID().uuidString)"
@@ -52,8 +61,8 @@ final class GatedProcessor: JobProcessor, @unchecked Sendable {
         let group = runner.serviceGroup(signals: [])
         let running = Task { try await group.run() }
         let queue = runner.queue
-        try Data(count: 10).write(to: URL(fileURLWithPath: base + "/in/field.tif"))
-        #expect(try await Polling.until(seconds: 30) { processor.startedCount == 1 }, "the job is running")
+        try await Self.drop(base + "/in/field.tif", into: queue)
+        #expect(try await Polling.until(seconds: 60) { processor.startedCount == 1 }, "the job is running")
 
         // Fill the database's disk: a filler to the last block, then commits until one fails.
         let filler = base + "/db/filler"
@@ -86,8 +95,8 @@ final class GatedProcessor: JobProcessor, @unchecked Sendable {
         let job = try #require(try await queue.list(limit: 5).first)
         #expect(job.state == .succeeded && job.attempt == 1, "one attempt (max_attempts = 1): \(job.state) \(job.attempt)")
         #expect(try await queue.show(id: job.id).errors.isEmpty, "no failure was recorded against the job")
-        try Data(count: 10).write(to: URL(fileURLWithPath: base + "/in/next.tif"))
-        #expect(try await Polling.until(seconds: 30) { try await queue.counts().succeeded == 2 }, "claiming resumed")
+        try await Self.drop(base + "/in/next.tif", into: queue)
+        #expect(try await Polling.until(seconds: 60) { try await queue.counts().succeeded == 2 }, "claiming resumed")
         await group.triggerGracefulShutdown()
         try await running.value
     }

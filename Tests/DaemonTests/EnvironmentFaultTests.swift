@@ -38,7 +38,7 @@ import Testing
         let (queue, _) = try await DaemonHarness.run(base: base, extra: "max_attempts = 1", until: {
             try await $0.counts().succeeded == 1
         }) { queue in
-            try Data(count: 10).write(to: URL(fileURLWithPath: base + "/in/field.tif"))
+            try await DatabaseFullTests.drop(base + "/in/field.tif", into: queue)
             // While the outbox is full (3 s): the job is tried and handed back, never failed.
             var tried = false
             for _ in 0..<300 {
