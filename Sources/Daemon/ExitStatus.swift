@@ -40,8 +40,12 @@ package enum ExitStatus: Int32, Sendable, CaseIterable {
     /// Interrupted (SIGINT) or cancelled.
     case interrupted = 130
 
-    /// The status for `error`.
-    package static func of(_ error: any Error) -> ExitStatus {
+    /// The status for `error` (`software` for an error the table does not know).
+    package static func of(_ error: any Error) -> ExitStatus { ofLibraryError(error) ?? .software }
+
+    /// The status for an error of one of Leuko's libraries (or a cancellation), nil for
+    /// anything else (an argument parser's usage error or exit request, a foreign error).
+    package static func ofLibraryError(_ error: any Error) -> ExitStatus? {
         switch error {
         case let e as DaemonError:
             switch e.code {
@@ -79,17 +83,6 @@ package enum ExitStatus: Int32, Sendable, CaseIterable {
         case is NNError: .configuration
         case let e as AttemptError: of(e.underlying)
         case is CancellationError: .interrupted
-        default: .software
-        }
-    }
-
-    /// The status for an error of one of Leuko's libraries, nil for anything else (an
-    /// argument parser's usage error or exit request, a foreign error).
-    package static func ofLibraryError(_ error: any Error) -> ExitStatus? {
-        switch error {
-        case is DaemonError, is JobQueueError, is FolderWatchError, is AnalysisError, is ImageIOError,
-             is ReportingError, is CellModelError, is NNError, is AttemptError:
-            of(error)
         default: nil
         }
     }

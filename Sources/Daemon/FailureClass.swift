@@ -50,8 +50,7 @@ package enum FailureClass: String, Sendable, CaseIterable {
             }
         case let e as ImageIOError: return of(imageCode: e.code)
         case let e as JobQueueError where e.code == .storageFailed: return .environment
-        case is ReportingError, is JobQueueError, is CancellationError: return .transient
-        default: return .transient
+        default: return .transient  // a report not written, a busy database, a cancellation, …
         }
     }
 

@@ -41,17 +41,18 @@ package struct StainAppearance: Sendable {
         self.grayscaleProbability = grayscaleProbability
     }
 
-    /// The lαβ mean and standard deviation of a `[4, S, S]` crop's RGB channels.
+    /// The lαβ mean and standard deviation of a `[4, S, S]` crop's RGB channels
+    /// (`ReinhardNormalizer.statistics`).
     package static func statistics(ofCrop crop: [Float], size: Int) -> (mean: SIMD3<Double>, deviation: SIMD3<Double>) {
+        let s = ReinhardNormalizer.statistics(raster(ofCrop: crop, size: size))
+        return (s.mean, s.std)
+    }
+
+    /// The crop's RGB channels as a raster.
+    static func raster(ofCrop crop: [Float], size: Int) -> RGBRaster {
         let area = size * size
-        var sum = SIMD3<Double>(repeating: 0), squares = SIMD3<Double>(repeating: 0)
-        for i in 0..<area {
-            let v = ReinhardNormalizer.toLAB(crop[i], crop[area + i], crop[2 * area + i])
-            sum += v; squares += v * v
-        }
-        let n = Double(max(1, area)), mean = sum / n
-        let variance = (squares / n - mean * mean).replacing(with: 0, where: squares / n - mean * mean .< 0)
-        return (mean, variance.squareRoot())
+        return RGBRaster(width: size, height: size, r: Array(crop[0..<area]), g: Array(crop[area..<2 * area]),
+                         b: Array(crop[2 * area..<3 * area]))
     }
 
     /// The appearance distribution of `samples` (every crop counts once).
@@ -85,18 +86,20 @@ package struct StainAppearance: Sendable {
         transfer(&sample.crop, size: sample.size, mean: targetMean, deviation: targetDeviation, grayscale: gray)
     }
 
-    /// Moves the crop's RGB channels to the given lαβ statistics (chroma dropped if `grayscale`).
+    /// Moves the crop's RGB channels to the given lαβ statistics (Reinhard's transfer,
+    /// `ReinhardNormalizer`), then drops the chroma if `grayscale`.
     package func transfer(_ crop: inout [Float], size: Int, mean: SIMD3<Double>, deviation: SIMD3<Double>, grayscale: Bool) {
         let area = size * size
-        let own = Self.statistics(ofCrop: crop, size: size)
-        let gain = deviation / own.deviation.replacing(with: 1e-6, where: own.deviation .< 1e-6)
+        let moved = ReinhardNormalizer(mean: mean, std: deviation).normalize(Self.raster(ofCrop: crop, size: size))
         for i in 0..<area {
-            var v = (ReinhardNormalizer.toLAB(crop[i], crop[area + i], crop[2 * area + i]) - own.mean) * gain + mean
-            if grayscale { v.y = 0; v.z = 0 }
-            let rgb = ReinhardNormalizer.fromLAB(v)
-            crop[i] = Float(min(1, max(0, rgb.x)))
-            crop[area + i] = Float(min(1, max(0, rgb.y)))
-            crop[2 * area + i] = Float(min(1, max(0, rgb.z)))
+            var (r, g, b) = (moved.r[i], moved.g[i], moved.b[i])
+            if grayscale {
+                var v = ReinhardNormalizer.toLAB(r, g, b)
+                v.y = 0; v.z = 0
+                let rgb = ReinhardNormalizer.fromLAB(v)
+                (r, g, b) = (Float(min(1, max(0, rgb.x))), Float(min(1, max(0, rgb.y))), Float(min(1, max(0, rgb.z))))
+            }
+            crop[i] = r; crop[area + i] = g; crop[2 * area + i] = b
         }
     }
 }
