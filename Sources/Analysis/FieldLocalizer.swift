@@ -36,6 +36,9 @@ package struct FieldLocalizer: Sendable {
         package let candidates: [CellCandidate]
         /// Per pixel: 0, or i + 1 inside candidate i's estimated cell region.
         package let cellLabels: [Int32]
+        /// The candidates whose cell region is a traced outline (`CellOutliner`: the cell
+        /// stands alone on glass) rather than the nucleus grown by its margin.
+        package var outlinedCandidates: Set<Int> = []
         package var width: Int { prior.width }
         package var height: Int { prior.height }
     }
@@ -82,7 +85,8 @@ package struct FieldLocalizer: Sendable {
             return (prior, labels)
         }
         return Result(normalized: normalized, prior: prior, nucleusConcentration: smooth, stains: stains,
-                      threshold: found.threshold, candidates: found.candidates, cellLabels: labels)
+                      threshold: found.threshold, candidates: found.candidates, cellLabels: labels,
+                      outlinedCandidates: Set(found.outlines.keys))
     }
 
     /// Decodes `path` with ImageIO and runs the pipeline.

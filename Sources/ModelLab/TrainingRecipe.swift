@@ -23,6 +23,8 @@ package struct TrainingRecipe {
     package var negatives = 0
     package var boxNucleusMasks = false
     package var singleCellNucleusMasks = false
+    /// Whole-cell masks from traced outlines for cells without a drawn mask (`OutlineMask`).
+    package var outlineMasks = false
     package var stainResidual = false
     /// Whole stain appearances drawn from the training crops' distribution
     /// (`StainAppearance`): the chance per crop (0: off), the spread's widening, and the
@@ -61,6 +63,7 @@ package struct TrainingRecipe {
                 if split == .train && heldOut { continue }
                 builder.nucleusMasksForBoxes = boxNucleusMasks && split == .train
                 builder.nucleusMasksForSingleCells = singleCellNucleusMasks && split == .train
+                builder.outlineMasks = outlineMasks && split == .train
                 var records = dataset.records(in: split)
                 if let maxImages { records = Self.evenlySpaced(records, count: split == .train ? maxImages : max(1, maxImages / 4)) }
                 let (samples, summary) = builder.samples(for: records, threads: options.threads)

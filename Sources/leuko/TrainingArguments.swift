@@ -47,6 +47,8 @@ struct TrainingArguments: ParsableArguments {
     var boxNucleusMasks = false
     @Flag(help: "The same partial mask for single-cell images without a mask (PBC): the nucleus of the cell the localisation finds nearest the centre.")
     var singleCellNucleusMasks = false
+    @Flag(help: "Cells without a drawn mask whose outline the localisation traced (a cell alone on glass, as in most PBC images) get a whole-cell mask from it: nucleus and cytoplasm inside the outline, background beyond a thin unlabelled band. Cells it could not outline keep the partial masks above.")
+    var outlineMasks = false
     @Flag(help: "Stain normalisation keeps the optical density the two stain vectors do not explain (eosinophil granules keep their orange-red instead of taking the counter stain's hue); recorded in the weights, which the analyzer then normalises alike.")
     var stainResidual = false
     @Option(help: "Full augmentation: HED stain jitter, each stain's concentration scaled by 1 ± this.")
@@ -133,6 +135,7 @@ struct TrainingArguments: ParsableArguments {
         recipe.negatives = negatives
         recipe.boxNucleusMasks = boxNucleusMasks
         recipe.singleCellNucleusMasks = singleCellNucleusMasks
+        recipe.outlineMasks = outlineMasks
         recipe.stainResidual = stainResidual
         recipe.appearanceProbability = stainAppearance
         recipe.appearanceWidening = appearanceWidening

@@ -52,6 +52,8 @@ package struct LocalizationEvaluator: Sendable {
         var located = 0
         var errors: [LocalizationReport.ImageErrors] = []
         var priorIoUs: [Double] = [], ratios: [Double] = []
+        var chosenWithMask = 0
+        var outlineIoUs: [MaskRegion: [Double]] = [:]
         for r in records {
             let result = try localizer.run(path: r.imagePath)
             let chosen = SingleCellChoice.choose(result)
@@ -64,6 +66,13 @@ package struct LocalizationEvaluator: Sendable {
                 let area = cell.count
                 priorIoUs.append(BinaryMask(result.prior, above: 0.5).iou(cell))
                 if let k = chosen {
+                    chosenWithMask += 1
+                    if let outlined = OutlineMask().labels(result, candidate: k) {
+                        let truth = mask.values.map { $0 >= 192 ? UInt8(2) : ($0 >= 64 ? UInt8(1) : UInt8(0)) }
+                        for region in MaskRegion.allCases {
+                            outlineIoUs[region, default: []].append(MaskOverlap(predicted: outlined, truth: truth, isInRegion: region.contains).iou)
+                        }
+                    }
                     let region = BinaryMask(width: result.width, height: result.height,
                                             bits: result.cellLabels.map { $0 == Int32(k + 1) })
                     let iou = region.iou(cell)
@@ -93,6 +102,13 @@ package struct LocalizationEvaluator: Sendable {
         report.locatedRate = Double(located) / Double(records.count)
         report.locatedBy = dataset.hasMasks ? "mask_iou" : "centre"
         if !priorIoUs.isEmpty { report.priorIoU = priorIoUs.reduce(0, +) / Double(priorIoUs.count) }
+        if chosenWithMask > 0 {
+            let mean = { (values: [Double]?) in values.map { $0.reduce(0, +) / Double(max($0.count, 1)) } }
+            report.outlineRate = Double(outlineIoUs[.cell]?.count ?? 0) / Double(chosenWithMask)
+            report.outlineCellIoU = mean(outlineIoUs[.cell])
+            report.outlineNucleusIoU = mean(outlineIoUs[.nucleus])
+            report.outlineCytoplasmIoU = mean(outlineIoUs[.cytoplasm])
+        }
         if !ratios.isEmpty {
             let mean = ratios.reduce(0, +) / Double(ratios.count)
             report.scaleRatioMean = mean

@@ -8,7 +8,7 @@ import Tensor
 /// Keys (issue 4): `images` always; box datasets (Pascal-VOC WBC boxes) add `recall`,
 /// `precision`, `matched`, `missed`, `false_positives` (IoU >= 0.5, one-to-one greedy
 /// matching by IoU); single-cell datasets add `located_rate` and, where masks exist,
-/// `prior_iou`, `scale_ratio_mean`, `scale_ratio_std`. `located_by` says how located_rate
+/// `prior_iou`, `scale_ratio_mean`, `scale_ratio_std` and the `outline_*` keys. `located_by` says how located_rate
 /// was judged: `mask_iou` (the chosen candidate's cell region has IoU >= 0.5 with the
 /// ground-truth cell mask) or `centre` (no masks: the chosen candidate's cell box contains
 /// the image centre, where single-cell sources put their cell).
@@ -26,6 +26,13 @@ package struct LocalizationReport: Sendable, Codable, Equatable {
     package var priorIoU: Double?
     package var scaleRatioMean: Double?
     package var scaleRatioStd: Double?
+    /// Mask datasets: the share of chosen cells the localiser outlined (a cell alone on glass),
+    /// and the mean IoUs of their outline masks (`OutlineMask`, the training masks of
+    /// `--outline-masks`) with the drawn ones: how good that supervision is.
+    package var outlineRate: Double?
+    package var outlineCellIoU: Double?
+    package var outlineNucleusIoU: Double?
+    package var outlineCytoplasmIoU: Double?
     /// Box datasets: every image with a missed WBC box or a false positive, for diagnosis
     /// (`leuko localize-eval --details`); nil otherwise.
     package var errors: [ImageErrors]?
@@ -64,6 +71,10 @@ package struct LocalizationReport: Sendable, Codable, Equatable {
         case priorIoU = "prior_iou"
         case scaleRatioMean = "scale_ratio_mean"
         case scaleRatioStd = "scale_ratio_std"
+        case outlineRate = "outline_rate"
+        case outlineCellIoU = "outline_cell_iou"
+        case outlineNucleusIoU = "outline_nucleus_iou"
+        case outlineCytoplasmIoU = "outline_cytoplasm_iou"
         case errors
     }
 

@@ -13,8 +13,8 @@ import Tensor
 /// its centre; a box no candidate matches is cropped from the box itself (centre, diameter =
 /// the box's larger side) so the network still learns that cell, and counted. Masks (0 / 128 /
 /// 255) are cropped by nearest neighbour into labels 0 background, 1 cytoplasm, 2 nucleus;
-/// on request, cells without a mask get a partial one (`nucleusMasksForBoxes`,
-/// `nucleusMasksForSingleCells`).
+/// on request, cells without a mask get one from the localiser's traced outline
+/// (`outlineMasks`) or a partial one (`nucleusMasksForBoxes`, `nucleusMasksForSingleCells`).
 /// Records whose class is not one of the 8 types (BCCD `mixed`, `unlabeled`) give no class
 /// label but still train segmentation-free parts only when they have masks; here they are
 /// skipped, as they have neither.
@@ -34,6 +34,9 @@ package struct TrainingSampleBuilder: Sendable {
     /// The same partial mask for single-cell images without a mask (PBC): the nucleus of the
     /// candidate nearest the centre.
     package var nucleusMasksForSingleCells = false
+    /// Cells without a mask whose outline the localiser traced (a cell alone on glass) get a
+    /// whole-cell mask from it (`OutlineMask`) instead of the partial nucleus one.
+    package var outlineMasks = false
 
     package init() {}
 
@@ -135,6 +138,10 @@ package struct TrainingSampleBuilder: Sendable {
                     .map { $0 >= 192 ? UInt8(2) : ($0 >= 64 ? UInt8(1) : UInt8(0)) }
             }
             let partial = boxes.isEmpty ? nucleusMasksForSingleCells : nucleusMasksForBoxes
+            if labels == nil, outlineMasks, let k = matched[g], let outlined = OutlineMask().labels(result, candidate: k) {
+                labels = CropSampler.sampleLabels(outlined, width: result.width, height: result.height,
+                                                  geometry: geometry, fill: TrainingSample.unlabelledPixel)
+            }
             if labels == nil, partial, let k = matched[g] {
                 labels = CropSampler.sampleLabels(Self.nucleusLabels(result, candidate: k), width: result.width,
                                                   height: result.height, geometry: geometry,
