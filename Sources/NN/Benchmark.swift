@@ -39,6 +39,13 @@ package enum Benchmark {
         return times[times.count / 2]
     }
 
+    /// Total wall time in seconds of `repeats` runs of `body`, without a warm-up (the
+    /// caller warms up; for profiles, whose scopes must see exactly these runs).
+    package static func totalSeconds(repeats: Int, _ body: () -> Void) -> Double {
+        let elapsed = ContinuousClock().measure { for _ in 0..<max(1, repeats) { body() } }
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+
     /// sgemm GFLOP/s for `C[size, size] = A B` with the current thread setting.
     package static func sgemmGFLOPs(size: Int, repeats: Int) -> Double {
         var rng = RandomSource(seed: 1)

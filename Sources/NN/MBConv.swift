@@ -54,18 +54,22 @@ package final class MBConv: Layer {
 
     package func forward(_ input: Tensor) -> Tensor {
         var h = input
-        if let expand, let bn1 { h = act1.forward(bn1.forward(expand.forward(h))) }
-        h = act2.forward(bn2.forward(depthwise.forward(h)))
-        let y = bn3.forward(project.forward(squeezeExcite.forward(h)))
-        if hasResidual { y.add(input) }
+        if let expand, let bn1 {
+            h = act1.profiledForward("act1", bn1.profiledForward("bn1", expand.profiledForward("conv_pw", h)))
+        }
+        h = act2.profiledForward("act2", bn2.profiledForward("bn2", depthwise.profiledForward("conv_dw", h)))
+        let y = bn3.profiledForward("bn3", project.profiledForward("conv_pwl", squeezeExcite.profiledForward("se", h)))
+        if hasResidual { OpProfile.shared.measure("residual", .forward) { y.add(input) } }
         return y
     }
 
     package func backward(_ dOutput: Tensor) -> Tensor {
-        var d = squeezeExcite.backward(project.backward(bn3.backward(dOutput)))
-        d = depthwise.backward(bn2.backward(act2.backward(d)))
-        if let expand, let bn1 { d = expand.backward(bn1.backward(act1.backward(d))) }
-        if hasResidual { d.add(dOutput) }
+        var d = squeezeExcite.profiledBackward("se", project.profiledBackward("conv_pwl", bn3.profiledBackward("bn3", dOutput)))
+        d = depthwise.profiledBackward("conv_dw", bn2.profiledBackward("bn2", act2.profiledBackward("act2", d)))
+        if let expand, let bn1 {
+            d = expand.profiledBackward("conv_pw", bn1.profiledBackward("bn1", act1.profiledBackward("act1", d)))
+        }
+        if hasResidual { OpProfile.shared.measure("residual", .backward) { d.add(dOutput) } }
         return d
     }
 

@@ -29,17 +29,18 @@ package final class PatchMerging: Layer {
         precondition(c == channels && h % 2 == 0 && w % 2 == 0,
                      "PatchMerging(\(channels)): input \(input.shape) needs \(channels) channels and even H, W")
         inputShape = input.shape
-        let merged = Self.gather(input)
-        let reduced = reduction.forward(norm.forward(merged))
-        return WindowTokens.nchw(fromTokens: reduced, n: n, h: h / 2, w: w / 2)
+        let merged = OpProfile.shared.measure("gather", .forward) { Self.gather(input) }
+        let reduced = reduction.profiledForward("reduction", norm.profiledForward("norm", merged))
+        return OpProfile.shared.measure("layout", .forward) { WindowTokens.nchw(fromTokens: reduced, n: n, h: h / 2, w: w / 2) }
     }
 
     package func backward(_ dOutput: Tensor) -> Tensor {
         guard let shape = inputShape else { preconditionFailure("PatchMerging.backward called before forward") }
         precondition(dOutput.shape == [shape[0], 2 * channels, shape[2] / 2, shape[3] / 2],
                      "PatchMerging: gradient \(dOutput.shape) for input \(shape)")
-        let dMerged = norm.backward(reduction.backward(WindowTokens.tokens(fromNCHW: dOutput)))
-        return Self.scatter(dMerged, shape: shape)
+        let dTokens = OpProfile.shared.measure("layout", .backward) { WindowTokens.tokens(fromNCHW: dOutput) }
+        let dMerged = norm.profiledBackward("norm", reduction.profiledBackward("reduction", dTokens))
+        return OpProfile.shared.measure("gather", .backward) { Self.scatter(dMerged, shape: shape) }
     }
 
     /// `[N, C, H, W]` -> `[N*(H/2)*(W/2), 4C]` in Swin's neighbour order.

@@ -18,11 +18,11 @@ package final class Sequential: Layer {
     package var children: [(String, any Module)] { zip(names, layers).map { ($0, $1 as any Module) } }
 
     package func forward(_ input: Tensor) -> Tensor {
-        layers.reduce(input) { $1.forward($0) }
+        zip(names, layers).reduce(input) { x, named in named.1.profiledForward(named.0, x) }
     }
 
     package func backward(_ dOutput: Tensor) -> Tensor {
-        layers.reversed().reduce(dOutput) { $1.backward($0) }
+        zip(names, layers).reversed().reduce(dOutput) { d, named in named.1.profiledBackward(named.0, d) }
     }
 
     package func flops(inputShape: [Int]) -> Int {

@@ -62,24 +62,33 @@ package final class SwinBlock: Layer {
         let (n, c, h, w) = input.nchw
         precondition(c == channels, "SwinBlock: expected \(channels) channels, got \(input.shape)")
         let partition = prepare(n: n, h: h, w: w)
-        let tokens = WindowTokens.tokens(fromNCHW: input)
-        let attended = partition.reverse(attention.forward(partition.partition(norm1.forward(tokens))))
-        attended.add(tokens)
-        let mlp = fc2.forward(activation.forward(fc1.forward(norm2.forward(attended))))
-        mlp.add(attended)
-        return WindowTokens.nchw(fromTokens: mlp, n: n, h: h, w: w)
+        let profile = OpProfile.shared
+        let tokens = profile.measure("layout", .forward) { WindowTokens.tokens(fromNCHW: input) }
+        let normed = norm1.profiledForward("norm1", tokens)
+        let windows = profile.measure("partition", .forward) { partition.partition(normed) }
+        let attentionOutput = attention.profiledForward("attn", windows)
+        let attended = profile.measure("reverse", .forward) { partition.reverse(attentionOutput) }
+        profile.measure("residual", .forward) { attended.add(tokens) }
+        let hidden = activation.profiledForward("mlp.act", fc1.profiledForward("mlp.fc1", norm2.profiledForward("norm2", attended)))
+        let mlp = fc2.profiledForward("mlp.fc2", hidden)
+        profile.measure("residual", .forward) { mlp.add(attended) }
+        return profile.measure("layout", .forward) { WindowTokens.nchw(fromTokens: mlp, n: n, h: h, w: w) }
     }
 
     package func backward(_ dOutput: Tensor) -> Tensor {
         guard let partition, let g = geometry else { preconditionFailure("SwinBlock.backward called before forward") }
         precondition(dOutput.shape == [g.n, channels, g.h, g.w], "SwinBlock: gradient \(dOutput.shape) for the last forward")
-        let dTokens = WindowTokens.tokens(fromNCHW: dOutput)
-        let dAttended = norm2.backward(fc1.backward(activation.backward(fc2.backward(dTokens))))
-        dAttended.add(dTokens)
-        let dNormed = partition.reverse(attention.backward(partition.partition(dAttended)))
-        let dInput = norm1.backward(dNormed)
-        dInput.add(dAttended)
-        return WindowTokens.nchw(fromTokens: dInput, n: g.n, h: g.h, w: g.w)
+        let profile = OpProfile.shared
+        let dTokens = profile.measure("layout", .backward) { WindowTokens.tokens(fromNCHW: dOutput) }
+        let dHidden = activation.profiledBackward("mlp.act", fc2.profiledBackward("mlp.fc2", dTokens))
+        let dAttended = norm2.profiledBackward("norm2", fc1.profiledBackward("mlp.fc1", dHidden))
+        profile.measure("residual", .backward) { dAttended.add(dTokens) }
+        let dWindows = profile.measure("reverse", .backward) { partition.partition(dAttended) }
+        let dPartitioned = attention.profiledBackward("attn", dWindows)
+        let dNormed = profile.measure("partition", .backward) { partition.reverse(dPartitioned) }
+        let dInput = norm1.profiledBackward("norm1", dNormed)
+        profile.measure("residual", .backward) { dInput.add(dAttended) }
+        return profile.measure("layout", .backward) { WindowTokens.nchw(fromTokens: dInput, n: g.n, h: g.h, w: g.w) }
     }
 
     package func flops(inputShape: [Int]) -> Int {

@@ -71,41 +71,48 @@ package final class WindowAttention: Layer {
             precondition(mask.count == maskWindows * n * n && windows % maskWindows == 0,
                          "WindowAttention: mask \(mask.shape) does not fit \(windows) windows of \(n) tokens")
         }
+        let profile = OpProfile.shared
         let qkv = Tensor(uninitialized: [rows, 3 * c])
-        WindowAttentionKernels.broadcastRows(qkvBias.value.data, into: qkv.data, rows: rows, cols: 3 * c)
-        BLAS.sgemm(transB: true, m: rows, n: 3 * c, k: c, a: input.data, b: qkvWeight.value.data, beta: 1, c: qkv.data)
+        profile.measure("qkv", .forward, flops: 2 * rows * c * 3 * c) {
+            WindowAttentionKernels.broadcastRows(qkvBias.value.data, into: qkv.data, rows: rows, cols: 3 * c)
+            BLAS.sgemm(transB: true, m: rows, n: 3 * c, k: c, a: input.data, b: qkvWeight.value.data, beta: 1, c: qkv.data)
+        }
 
         let bias = positions.gather(biasTable.value)
         let probs = Tensor(uninitialized: [windows * nh, n, n])
         let context = Tensor(zeros: [rows, c])
         let scale = 1 / Float(d).squareRoot()
         let (q0, p0, b0, c0, m0) = (qkv.data, probs.data, bias.data, context.data, mask?.data)
-        Parallel.forEach(windows * nh) { wh in
-            let w = wh / nh, h = wh % nh
-            let base = q0 + w * n * 3 * c
-            let (q, k, v) = (base + h * d, base + c + h * d, base + 2 * c + h * d)
-            let p = p0 + wh * n * n, bh = b0 + h * n * n
-            let m = m0.map { $0 + (w % maskWindows) * n * n }
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: d * n) { scratch in
-                // Keys transposed to [d, n], so each logit row is d contiguous axpys of length n.
-                let kt = scratch.baseAddress!
-                WindowAttentionKernels.transpose(k, rowStride: 3 * c, rows: n, cols: d, into: kt)
-                for i in 0..<n {
-                    let row = p + i * n
-                    row.update(from: bh + i * n, count: n)
-                    if let m { WindowAttentionKernels.addScaled(1, m + i * n, into: row, n) }
-                    let qi = q + i * 3 * c
-                    for e in 0..<d { WindowAttentionKernels.addScaled(scale * qi[e], kt + e * n, into: row, n) }
-                    WindowAttentionKernels.softmaxInPlace(row, n)
-                    let out = c0 + (w * n + i) * c + h * d
-                    for j in 0..<n { WindowAttentionKernels.addScaled(row[j], v + j * 3 * c, into: out, d) }
+        profile.measure("scores_softmax_context", .forward, flops: windows * nh * 4 * n * n * d) {
+            Parallel.forEach(windows * nh) { wh in
+                let w = wh / nh, h = wh % nh
+                let base = q0 + w * n * 3 * c
+                let (q, k, v) = (base + h * d, base + c + h * d, base + 2 * c + h * d)
+                let p = p0 + wh * n * n, bh = b0 + h * n * n
+                let m = m0.map { $0 + (w % maskWindows) * n * n }
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: d * n) { scratch in
+                    // Keys transposed to [d, n], so each logit row is d contiguous axpys of length n.
+                    let kt = scratch.baseAddress!
+                    WindowAttentionKernels.transpose(k, rowStride: 3 * c, rows: n, cols: d, into: kt)
+                    for i in 0..<n {
+                        let row = p + i * n
+                        row.update(from: bh + i * n, count: n)
+                        if let m { WindowAttentionKernels.addScaled(1, m + i * n, into: row, n) }
+                        let qi = q + i * 3 * c
+                        for e in 0..<d { WindowAttentionKernels.addScaled(scale * qi[e], kt + e * n, into: row, n) }
+                        WindowAttentionKernels.softmaxInPlace(row, n)
+                        let out = c0 + (w * n + i) * c + h * d
+                        for j in 0..<n { WindowAttentionKernels.addScaled(row[j], v + j * 3 * c, into: out, d) }
+                    }
                 }
             }
         }
 
         let output = Tensor(uninitialized: [rows, c])
-        WindowAttentionKernels.broadcastRows(projBias.value.data, into: output.data, rows: rows, cols: c)
-        BLAS.sgemm(transB: true, m: rows, n: c, k: c, a: context.data, b: projWeight.value.data, beta: 1, c: output.data)
+        profile.measure("proj", .forward, flops: 2 * rows * c * c) {
+            WindowAttentionKernels.broadcastRows(projBias.value.data, into: output.data, rows: rows, cols: c)
+            BLAS.sgemm(transB: true, m: rows, n: c, k: c, a: context.data, b: projWeight.value.data, beta: 1, c: output.data)
+        }
         savedInput = input
         savedQKV = qkv
         savedProbs = probs
@@ -121,57 +128,66 @@ package final class WindowAttention: Layer {
         let rows = input.shape[0], windows = rows / n
         precondition(dOutput.shape == [rows, c], "WindowAttention: gradient \(dOutput.shape) for output [\(rows), \(c)]")
 
-        BLAS.sgemm(transA: true, m: c, n: c, k: rows, a: dOutput.data, b: context.data, beta: 1, c: projWeight.grad.data)
-        WindowAttentionKernels.addColumnSums(dOutput.data, rows: rows, cols: c, into: projBias.grad.data)
+        let profile = OpProfile.shared
         let dContext = Tensor(uninitialized: [rows, c])
-        BLAS.sgemm(m: rows, n: c, k: c, a: dOutput.data, b: projWeight.value.data, c: dContext.data)
+        profile.measure("proj", .backward) {
+            BLAS.sgemm(transA: true, m: c, n: c, k: rows, a: dOutput.data, b: context.data, beta: 1, c: projWeight.grad.data)
+            WindowAttentionKernels.addColumnSums(dOutput.data, rows: rows, cols: c, into: projBias.grad.data)
+            BLAS.sgemm(m: rows, n: c, k: c, a: dOutput.data, b: projWeight.value.data, c: dContext.data)
+        }
 
         let dQKV = Tensor(zeros: [rows, 3 * c])
         let dScores = Tensor(uninitialized: [windows * nh, n * n])
         let scale = 1 / Float(d).squareRoot()
         let (q0, dq0, p0, ds0, dc0) = (qkv.data, dQKV.data, probs.data, dScores.data, dContext.data)
-        Parallel.forEach(windows * nh) { wh in
-            let w = wh / nh, h = wh % nh
-            let offset = w * n * 3 * c
-            let (q, k, v) = (q0 + offset + h * d, q0 + offset + c + h * d, q0 + offset + 2 * c + h * d)
-            let (dq, dk, dv) = (dq0 + offset + h * d, dq0 + offset + c + h * d, dq0 + offset + 2 * c + h * d)
-            let p = p0 + wh * n * n, ds = ds0 + wh * n * n
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: d * n) { scratch in
-                // Values transposed to [d, n]: dP[i, :] = sum_e dctx[i, e] * vt[e, :].
-                let vt = scratch.baseAddress!
-                WindowAttentionKernels.transpose(v, rowStride: 3 * c, rows: n, cols: d, into: vt)
-                for i in 0..<n {
-                    let dctx = dc0 + (w * n + i) * c + h * d
-                    let pRow = p + i * n, dsRow = ds + i * n
-                    dsRow.update(repeating: 0, count: n)
-                    for e in 0..<d { WindowAttentionKernels.addScaled(dctx[e], vt + e * n, into: dsRow, n) }
-                    var weighted: Float = 0
-                    for j in 0..<n {
-                        weighted += pRow[j] * dsRow[j]
-                        WindowAttentionKernels.addScaled(pRow[j], dctx, into: dv + j * 3 * c, d)
+        profile.measure("scores_softmax_context", .backward) {
+            Parallel.forEach(windows * nh) { wh in
+                let w = wh / nh, h = wh % nh
+                let offset = w * n * 3 * c
+                let (q, k, v) = (q0 + offset + h * d, q0 + offset + c + h * d, q0 + offset + 2 * c + h * d)
+                let (dq, dk, dv) = (dq0 + offset + h * d, dq0 + offset + c + h * d, dq0 + offset + 2 * c + h * d)
+                let p = p0 + wh * n * n, ds = ds0 + wh * n * n
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: d * n) { scratch in
+                    // Values transposed to [d, n]: dP[i, :] = sum_e dctx[i, e] * vt[e, :].
+                    let vt = scratch.baseAddress!
+                    WindowAttentionKernels.transpose(v, rowStride: 3 * c, rows: n, cols: d, into: vt)
+                    for i in 0..<n {
+                        let dctx = dc0 + (w * n + i) * c + h * d
+                        let pRow = p + i * n, dsRow = ds + i * n
+                        dsRow.update(repeating: 0, count: n)
+                        for e in 0..<d { WindowAttentionKernels.addScaled(dctx[e], vt + e * n, into: dsRow, n) }
+                        var weighted: Float = 0
+                        for j in 0..<n {
+                            weighted += pRow[j] * dsRow[j]
+                            WindowAttentionKernels.addScaled(pRow[j], dctx, into: dv + j * 3 * c, d)
+                        }
+                        for j in 0..<n { dsRow[j] = pRow[j] * (dsRow[j] - weighted) }
                     }
-                    for j in 0..<n { dsRow[j] = pRow[j] * (dsRow[j] - weighted) }
                 }
-            }
-            for i in 0..<n {
-                for j in 0..<n {
-                    let g = scale * ds[i * n + j]
-                    WindowAttentionKernels.addScaled(g, k + j * 3 * c, into: dq + i * 3 * c, d)
-                    WindowAttentionKernels.addScaled(g, q + i * 3 * c, into: dk + j * 3 * c, d)
+                for i in 0..<n {
+                    for j in 0..<n {
+                        let g = scale * ds[i * n + j]
+                        WindowAttentionKernels.addScaled(g, k + j * 3 * c, into: dq + i * 3 * c, d)
+                        WindowAttentionKernels.addScaled(g, q + i * 3 * c, into: dk + j * 3 * c, d)
+                    }
                 }
             }
         }
-        let dBias = Tensor(zeros: [nh, n * n])
-        Parallel.forEach(nh) { h in
-            let out = dBias.data + h * n * n
-            for w in 0..<windows { WindowAttentionKernels.addScaled(1, ds0 + (w * nh + h) * n * n, into: out, n * n) }
+        profile.measure("position_bias", .backward) {
+            let dBias = Tensor(zeros: [nh, n * n])
+            Parallel.forEach(nh) { h in
+                let out = dBias.data + h * n * n
+                for w in 0..<windows { WindowAttentionKernels.addScaled(1, ds0 + (w * nh + h) * n * n, into: out, n * n) }
+            }
+            positions.scatterAdd(dBias, into: biasTable.grad)
         }
-        positions.scatterAdd(dBias, into: biasTable.grad)
 
-        BLAS.sgemm(transA: true, m: 3 * c, n: c, k: rows, a: dQKV.data, b: input.data, beta: 1, c: qkvWeight.grad.data)
-        WindowAttentionKernels.addColumnSums(dQKV.data, rows: rows, cols: 3 * c, into: qkvBias.grad.data)
         let dInput = Tensor(uninitialized: [rows, c])
-        BLAS.sgemm(m: rows, n: c, k: 3 * c, a: dQKV.data, b: qkvWeight.value.data, c: dInput.data)
+        profile.measure("qkv", .backward) {
+            BLAS.sgemm(transA: true, m: 3 * c, n: c, k: rows, a: dQKV.data, b: input.data, beta: 1, c: qkvWeight.grad.data)
+            WindowAttentionKernels.addColumnSums(dQKV.data, rows: rows, cols: 3 * c, into: qkvBias.grad.data)
+            BLAS.sgemm(m: rows, n: c, k: 3 * c, a: dQKV.data, b: qkvWeight.value.data, c: dInput.data)
+        }
         return dInput
     }
 

@@ -36,6 +36,19 @@ package enum ModelBenchmark {
         }
     }
 
+    /// A training batch of random crops, classes and masks (every other crop has a mask).
+    package static func randomBatch(configuration: NetworkConfiguration, batch: Int, rng: inout RandomSource) -> TrainingBatch {
+        let s = configuration.cropSize
+        var samples: [TrainingSample] = []
+        for i in 0..<batch {
+            let crop = (0..<(configuration.inputChannels * s * s)).map { _ in rng.uniform() }
+            let mask = (0..<(s * s)).map { _ in UInt8(rng.next() % 3) }
+            samples.append(TrainingSample(crop: crop, size: s, classIndex: i % configuration.classCount,
+                                          mask: i % 2 == 0 ? mask : nil, dataset: "bench", image: "\(i)"))
+        }
+        return BatchAssembler(configuration: configuration).batch(samples)
+    }
+
     package static func run(configuration: NetworkConfiguration = NetworkConfiguration(), threadCounts: [Int],
                             repeats: Int, batch: Int = 32) -> Report {
         let network = SGCLDFFNetwork(configuration, seed: 1)
@@ -43,14 +56,7 @@ package enum ModelBenchmark {
         var rng = RandomSource(seed: 2)
         let single = Tensor.randomUniform([1, configuration.inputChannels, s, s], 0, 1, rng: &rng)
         let many = Tensor.randomUniform([batch, configuration.inputChannels, s, s], 0, 1, rng: &rng)
-        var samples: [TrainingSample] = []
-        for i in 0..<batch {
-            let crop = (0..<(4 * s * s)).map { _ in rng.uniform() }
-            let mask = (0..<(s * s)).map { _ in UInt8(rng.next() % 3) }
-            samples.append(TrainingSample(crop: crop, size: s, classIndex: i % configuration.classCount,
-                                          mask: i % 2 == 0 ? mask : nil, dataset: "bench", image: "\(i)"))
-        }
-        let trainingBatch = BatchAssembler(configuration: configuration).batch(samples)
+        let trainingBatch = randomBatch(configuration: configuration, batch: batch, rng: &rng)
         let objective = TrainingObjective(settings: LossSettings())
         let optimizer = AdamW(parameters: network.parameters)
         let previous = Parallel.threadCount

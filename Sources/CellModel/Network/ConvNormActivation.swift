@@ -22,13 +22,13 @@ package final class ConvNormActivation: Layer {
     package var children: [(String, any Module)] { [("conv", conv), ("bn", norm)] }
 
     package func forward(_ input: Tensor) -> Tensor {
-        let y = norm.forward(conv.forward(input))
-        return activation?.forward(y) ?? y
+        let y = norm.profiledForward("bn", conv.profiledForward("conv", input))
+        return activation?.profiledForward("act", y) ?? y
     }
 
     package func backward(_ dOutput: Tensor) -> Tensor {
-        let d = activation?.backward(dOutput) ?? dOutput
-        return conv.backward(norm.backward(d))
+        let d = activation?.profiledBackward("act", dOutput) ?? dOutput
+        return conv.profiledBackward("conv", norm.profiledBackward("bn", d))
     }
 
     package func flops(inputShape: [Int]) -> Int {

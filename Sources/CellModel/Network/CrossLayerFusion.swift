@@ -39,27 +39,30 @@ package final class CrossLayerFusion: Module {
         resizers = []
         var projected: [Tensor] = []
         for (level, projection) in zip(levels, projections) {
-            let p = projection.forward(features[level])
+            let p = projection.profiledForward("project\(level + 1)", features[level])
             if p.shape[2] == height && p.shape[3] == width {
                 resizers.append(nil)
                 projected.append(p)
             } else {
                 let resize = Upsample(.bilinear, height: height, width: width)
                 resizers.append(resize)
-                projected.append(resize.forward(p))
+                projected.append(resize.profiledForward("resize\(level + 1)", p))
             }
         }
-        return refine.forward(mix.forward(Channels.concat(projected)))
+        let joined = OpProfile.shared.measure("concat", .forward) { Channels.concat(projected) }
+        return refine.profiledForward("refine", mix.profiledForward("mix", joined))
     }
 
     /// Gradients for every backbone level (nil for levels not used).
     package func backward(_ dOutput: Tensor) -> [Int: Tensor] {
-        let dConcat = mix.backward(refine.backward(dOutput))
-        let parts = Channels.split(dConcat, sizes: Array(repeating: levelWidth, count: levels.count))
+        let dConcat = mix.profiledBackward("mix", refine.profiledBackward("refine", dOutput))
+        let parts = OpProfile.shared.measure("concat", .backward) {
+            Channels.split(dConcat, sizes: Array(repeating: levelWidth, count: levels.count))
+        }
         var result: [Int: Tensor] = [:]
         for (i, level) in levels.enumerated() {
-            let d = resizers[i]?.backward(parts[i]) ?? parts[i]
-            result[level] = projections[i].backward(d)
+            let d = resizers[i]?.profiledBackward("resize\(level + 1)", parts[i]) ?? parts[i]
+            result[level] = projections[i].profiledBackward("project\(level + 1)", d)
         }
         return result
     }

@@ -21,14 +21,14 @@ package final class ResNeXtBlock: Layer {
     package var children: [(String, any Module)] { [("reduce", reduce), ("grouped", grouped), ("expand", expand)] }
 
     package func forward(_ input: Tensor) -> Tensor {
-        let branch = expand.forward(grouped.forward(reduce.forward(input)))
-        return output.forward(branch.adding(input))
+        let branch = expand.profiledForward("expand", grouped.profiledForward("grouped", reduce.profiledForward("reduce", input)))
+        return output.profiledForward("output", OpProfile.shared.measure("residual", .forward) { branch.adding(input) })
     }
 
     package func backward(_ dOutput: Tensor) -> Tensor {
-        let dSum = output.backward(dOutput)
-        let dInput = reduce.backward(grouped.backward(expand.backward(dSum)))
-        dInput.add(dSum)
+        let dSum = output.profiledBackward("output", dOutput)
+        let dInput = reduce.profiledBackward("reduce", grouped.profiledBackward("grouped", expand.profiledBackward("expand", dSum)))
+        OpProfile.shared.measure("residual", .backward) { dInput.add(dSum) }
         return dInput
     }
 

@@ -99,19 +99,31 @@ package final class SGCLDFFNetwork: Module {
         let c = configuration
         precondition(input.shape == [input.shape[0], c.inputChannels, c.cropSize, c.cropSize],
                      "SG-CLDFF expects [N, \(c.inputChannels), \(c.cropSize), \(c.cropSize)], got \(input.shape)")
-        var s = stem.forward(input)
-        if let stemInstanceNorm { s = stemInstanceNorm.forward(s) }
-        if let stemMixStyle { s = stemMixStyle.forward(s) }
-        var raw1 = stage1.forward(s)
-        if let stage1InstanceNorm { raw1 = stage1InstanceNorm.forward(raw1) }
-        if let stage1MixStyle { raw1 = stage1MixStyle.forward(raw1) }
-        let c1 = gate?.forward(raw1) ?? raw1
-        let c2 = stage2.forward(c1)
-        let c3 = stage3.forward(c2)
-        let c4 = stage4.forward(c3)
-        let fused = fusion.forward([c1, c2, c3, c4])
-        return Outputs(segmentationLogits: segmentationHead?.forward(fused: fused, stem: s),
-                       classLogits: classificationHead?.forward(fused: fused, deep: c4),
+        let profile = OpProfile.shared
+        var s = stem.profiledForward("stem", input)
+        if let stemInstanceNorm { s = stemInstanceNorm.profiledForward("stem_in", s) }
+        if let stemMixStyle { s = stemMixStyle.profiledForward("stem_mix", s) }
+        var raw1 = stage1.profiledForward("stage1", s)
+        if let stage1InstanceNorm { raw1 = stage1InstanceNorm.profiledForward("stage1_in", raw1) }
+        if let stage1MixStyle { raw1 = stage1MixStyle.profiledForward("stage1_mix", raw1) }
+        let c1 = gate.map { gate in profile.measure("gate", .forward, flops: gate.flops(inputShape: raw1.shape)) { gate.forward(raw1) } } ?? raw1
+        // Stages are `Sequential`s: their FLOPs are their blocks' (a Sequential's own count runs a pass).
+        let c2 = profile.measure("stage2", .forward) { stage2.forward(c1) }
+        let c3 = profile.measure("stage3", .forward) { stage3.forward(c2) }
+        let c4 = profile.measure("stage4", .forward) { stage4.forward(c3) }
+        let fused = profile.measure("fusion", .forward, flops: fusion.flops(levelShapes: [c1.shape, c2.shape, c3.shape, c4.shape])) {
+            fusion.forward([c1, c2, c3, c4])
+        }
+        let segmentation = segmentationHead.map { head in
+            profile.measure("seg_head", .forward, flops: head.flops(fusedShape: fused.shape, stemShape: s.shape)) {
+                head.forward(fused: fused, stem: s)
+            }
+        }
+        let classes = classificationHead.map { head in
+            profile.measure("cls_head", .forward, flops: head.flops(batch: fused.shape[0])) { head.forward(fused: fused, deep: c4) }
+        }
+        return Outputs(segmentationLogits: segmentation,
+                       classLogits: classes,
                        gateLogits: gate?.logits,
                        fused: fused)
     }
@@ -123,34 +135,35 @@ package final class SGCLDFFNetwork: Module {
         var dStem: Tensor?
         var dC4: Tensor?
         if let dSegmentation, let segmentationHead {
-            let (f, s) = segmentationHead.backward(dSegmentation)
+            let (f, s) = OpProfile.shared.measure("seg_head", .backward) { segmentationHead.backward(dSegmentation) }
             dF = accumulate(dF, f)
             dStem = s
         }
         if let dClass, let classificationHead {
-            let (f, deep) = classificationHead.backward(dClass)
+            let (f, deep) = OpProfile.shared.measure("cls_head", .backward) { classificationHead.backward(dClass) }
             dF = accumulate(dF, f)
             dC4 = deep
         }
         var dLevel: [Int: Tensor] = [:]
-        if let dF { dLevel = fusion.backward(dF) }
+        if let dF { dLevel = OpProfile.shared.measure("fusion", .backward) { fusion.backward(dF) } }
         dC4 = accumulate(dC4, dLevel[3])
         var dC3 = dLevel[2], dC2 = dLevel[1], dC1 = dLevel[0]
-        if let d = dC4 { dC3 = accumulate(dC3, stage4.backward(d)) }
-        if let d = dC3 { dC2 = accumulate(dC2, stage3.backward(d)) }
-        if let d = dC2 { dC1 = accumulate(dC1, stage2.backward(d)) }
+        if let d = dC4 { dC3 = accumulate(dC3, stage4.profiledBackward("stage4", d)) }
+        if let d = dC3 { dC2 = accumulate(dC2, stage3.profiledBackward("stage3", d)) }
+        if let d = dC2 { dC1 = accumulate(dC1, stage2.profiledBackward("stage2", d)) }
         var dRaw1 = dC1
         if let gate {
             if dRaw1 == nil, dGateLogits != nil { dRaw1 = Tensor(zeros: gate.logits!.shape.replacing(channels: configuration.stageWidths[0])) }
-            if let d = dRaw1 { dRaw1 = gate.backward(d, dLogits: dGateLogits) }
+            if let d = dRaw1 { dRaw1 = OpProfile.shared.measure("gate", .backward) { gate.backward(d, dLogits: dGateLogits) } }
         }
         if let d = dRaw1 {
-            let mixed = stage1MixStyle?.backward(d) ?? d
-            dStem = accumulate(dStem, stage1.backward(stage1InstanceNorm?.backward(mixed) ?? mixed))
+            let mixed = stage1MixStyle?.profiledBackward("stage1_mix", d) ?? d
+            let normed = stage1InstanceNorm?.profiledBackward("stage1_in", mixed) ?? mixed
+            dStem = accumulate(dStem, stage1.profiledBackward("stage1", normed))
         }
         if let d = dStem {
-            let mixed = stemMixStyle?.backward(d) ?? d
-            _ = stem.backward(stemInstanceNorm?.backward(mixed) ?? mixed)
+            let mixed = stemMixStyle?.profiledBackward("stem_mix", d) ?? d
+            _ = stem.profiledBackward("stem", stemInstanceNorm?.profiledBackward("stem_in", mixed) ?? mixed)
         }
     }
 

@@ -25,16 +25,18 @@ package final class SegmentationHead: Module {
     package var children: [(String, any Module)] { [("reduce", reduce), ("decode", decode), ("classify", classify)] }
 
     package func forward(fused: Tensor, stem: Tensor) -> Tensor {
-        let up = upsampleFused.forward(reduce.forward(fused))
-        let decoded = decode.forward(Channels.concat([up, stem]))
-        return classify.forward(upsampleDecoded.forward(decoded))
+        let up = upsampleFused.profiledForward("upsample1", reduce.profiledForward("reduce", fused))
+        let joined = OpProfile.shared.measure("concat", .forward) { Channels.concat([up, stem]) }
+        let decoded = decode.profiledForward("decode", joined)
+        return classify.profiledForward("classify", upsampleDecoded.profiledForward("upsample2", decoded))
     }
 
     /// Gradients with respect to the fused features and the stem features.
     package func backward(_ dLogits: Tensor) -> (dFused: Tensor, dStem: Tensor) {
-        let dDecoded = decode.backward(upsampleDecoded.backward(classify.backward(dLogits)))
-        let parts = Channels.split(dDecoded, sizes: [width, dDecoded.shape[1] - width])
-        return (reduce.backward(upsampleFused.backward(parts[0])), parts[1])
+        let dUpsampled = upsampleDecoded.profiledBackward("upsample2", classify.profiledBackward("classify", dLogits))
+        let dDecoded = decode.profiledBackward("decode", dUpsampled)
+        let parts = OpProfile.shared.measure("concat", .backward) { Channels.split(dDecoded, sizes: [width, dDecoded.shape[1] - width]) }
+        return (reduce.profiledBackward("reduce", upsampleFused.profiledBackward("upsample1", parts[0])), parts[1])
     }
 
     package func flops(fusedShape: [Int], stemShape: [Int]) -> Int {
