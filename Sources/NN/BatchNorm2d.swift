@@ -34,6 +34,18 @@ package final class BatchNorm2d: Layer {
     }
 
     package var localParameters: [(String, Parameter)] { [("weight", weight), ("bias", bias)] }
+    /// The running statistics and affine weights folded into one scale and shift per channel
+    /// (`x * scale + shift`), for `ChannelEpilogue` at inference.
+    package var inferenceScaleShift: (scale: [Float], shift: [Float]) {
+        var scale = [Float](repeating: 0, count: channels), shift = scale
+        for c in 0..<channels {
+            let s = weight.value.data[c] / (runningVar.data[c] + epsilon).squareRoot()
+            scale[c] = s
+            shift[c] = bias.value.data[c] - runningMean.data[c] * s
+        }
+        return (scale, shift)
+    }
+
     package var localBuffers: [(String, Tensor)] { [("running_mean", runningMean), ("running_var", runningVar)] }
 
     package func forward(_ input: Tensor) -> Tensor {

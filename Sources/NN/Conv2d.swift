@@ -50,16 +50,20 @@ package final class Conv2d: Layer {
                             dilation: dilation, groups: groups)
     }
 
-    package func forward(_ input: Tensor) -> Tensor {
+    package func forward(_ input: Tensor) -> Tensor { forward(input, epilogue: nil) }
+
+    /// The convolution followed by `epilogue` (inference: batch norm, activation, residual),
+    /// applied to each part of the output as the kernel finishes it.
+    package func forward(_ input: Tensor, epilogue: ChannelEpilogue?) -> Tensor {
         let g = geometry(for: input.shape)
         self.input = input
         let output = Tensor(uninitialized: g.outputShape)
         if g.isDepthwise {
             DepthwiseConvolution.forward(g, input: input.data, weight: weight.value.data,
-                                         bias: bias?.value.data, output: output.data)
+                                         bias: bias?.value.data, output: output.data, epilogue: epilogue)
         } else {
             GEMMConvolution.forward(g, input: input.data, weight: weight.value.data,
-                                    bias: bias?.value.data, output: output.data)
+                                    bias: bias?.value.data, output: output.data, epilogue: epilogue)
         }
         return output
     }

@@ -10,7 +10,8 @@ import Tensor
 /// channels' weight and bias gradients, so no reduction is needed).
 package enum DepthwiseConvolution {
     package static func forward(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                                bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
+                                bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                                epilogue: ChannelEpilogue? = nil) {
         precondition(g.isDepthwise || (g.inChannels == 1 && g.outChannels == 1), "not a depthwise geometry: \(g)")
         let (k, s, p, d, c) = (g.kernel, g.stride, g.padding, g.dilation, g.inChannels)
         let (h, w, oh, ow) = (g.height, g.width, g.outHeight, g.outWidth)
@@ -20,6 +21,7 @@ package enum DepthwiseConvolution {
                 Parallel.forEach(g.batch * c) { plane in
                     plane3x3(src: input + plane * h * w, dst: output + plane * h * w, taps: weight + (plane % c) * 9,
                              bias: bias?[plane % c] ?? 0, accumulate: false, height: h, width: w, zeros: zeros.baseAddress!)
+                    epilogue?.apply(output, offset: plane * h * w, count: h * w, channel: plane % c)
                 }
             }
             return
@@ -63,6 +65,7 @@ package enum DepthwiseConvolution {
                     }
                 }
             }
+            epilogue?.apply(output, offset: plane * oh * ow, count: oh * ow, channel: channel)
         }
     }
 

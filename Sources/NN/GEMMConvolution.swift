@@ -20,7 +20,8 @@ import Tensor
 /// for every thread count.
 package enum GEMMConvolution {
     package static func forward(_ g: ConvGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                                bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>) {
+                                bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                                epilogue: ChannelEpilogue? = nil) {
         let (plane, inSize, outSize) = (g.outPlane, g.inChannels * g.inPlane, g.outChannels * g.outPlane)
         let rowsPerBand = bandRows(g), bands = (g.outHeight + rowsPerBand - 1) / rowsPerBand
         let items = g.batch * bands
@@ -48,6 +49,11 @@ package enum GEMMConvolution {
                                a: weight + group * g.outPerGroup * g.patch,
                                b: columns + group * g.patch * ldb, ldb: ldb,
                                beta: bias == nil ? 0 : 1, c: y + group * g.outPerGroup * plane, ldc: plane)
+                }
+                if let epilogue {
+                    for o in 0..<g.outChannels {
+                        epilogue.apply(output, offset: n * outSize + o * plane + start, count: pixels, channel: o)
+                    }
                 }
             }
         }

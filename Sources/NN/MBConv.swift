@@ -8,8 +8,9 @@ import Tensor
 /// input when stride is 1 and the channel counts match. With `expandRatio == 1` the expand
 /// conv, `bn1` and its SiLU are left out. Names follow timm: `conv_pw`, `bn1`, `conv_dw`,
 /// `bn2`, `se`, `conv_pwl`, `bn3`. No dropout or stochastic depth.
-package final class MBConv: Layer {
+package final class MBConv: Layer, InferenceFusing {
     package var isTraining = true
+    package var inferenceOnly = false
     package let inChannels: Int
     package let outChannels: Int
     package let stride: Int
@@ -52,7 +53,14 @@ package final class MBConv: Layer {
         return list + [("conv_dw", depthwise), ("bn2", bn2), ("se", squeezeExcite), ("conv_pwl", project), ("bn3", bn3)]
     }
 
+    /// True when the last forward ran the inference epilogues (nothing kept for backward).
+    private var forwardWasFused = false
+
     package func forward(_ input: Tensor) -> Tensor {
+        // Inference-only (`InferenceFusing`), and batch norms may train in an inference
+        // network (AdaBN re-estimates their statistics).
+        forwardWasFused = inferenceOnly && !isTraining && !(bn1?.isTraining ?? false) && !bn2.isTraining && !bn3.isTraining
+        if forwardWasFused { return inferenceForward(input) }
         var h = input
         if let expand, let bn1 {
             h = act1.profiledForward("act1", bn1.profiledForward("bn1", expand.profiledForward("conv_pw", h)))
@@ -63,7 +71,23 @@ package final class MBConv: Layer {
         return y
     }
 
+    /// Inference-only: each convolution followed by its batch norm, activation and (last) the
+    /// residual in one pass over its output (`ChannelEpilogue`).
+    private func inferenceForward(_ input: Tensor) -> Tensor {
+        let profile = OpProfile.shared
+        func convolve(_ conv: Conv2d, _ x: Tensor, _ epilogue: ChannelEpilogue, _ name: String) -> Tensor {
+            profile.measure(name, .forward, flops: conv.flops(inputShape: x.shape)) { conv.forward(x, epilogue: epilogue) }
+        }
+        var h = input
+        if let expand, let bn1 { h = convolve(expand, h, ChannelEpilogue(bn1, activation: act1.kind), "conv_pw+bn1+act1") }
+        h = convolve(depthwise, h, ChannelEpilogue(bn2, activation: act2.kind), "conv_dw+bn2+act2")
+        let excited = squeezeExcite.profiledForward("se", h)
+        return convolve(project, excited, ChannelEpilogue(bn3, activation: nil, residual: hasResidual ? input : nil),
+                        "conv_pwl+bn3+residual")
+    }
+
     package func backward(_ dOutput: Tensor) -> Tensor {
+        precondition(!forwardWasFused, "MBConv.backward after an inference forward (run forward in training mode)")
         var d = squeezeExcite.profiledBackward("se", project.profiledBackward("conv_pwl", bn3.profiledBackward("bn3", dOutput)))
         d = depthwise.profiledBackward("conv_dw", bn2.profiledBackward("bn2", act2.profiledBackward("act2", d)))
         if let expand, let bn1 {

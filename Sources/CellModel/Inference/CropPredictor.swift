@@ -30,6 +30,8 @@ package struct CropPredictor {
         let configuration = network.configuration
         let s = configuration.cropSize, channels = configuration.inputChannels, plane = s * s
         network.setTraining(false)
+        network.setInferenceOnly(true)
+        defer { network.setInferenceOnly(false) }
         var results: [CropPrediction] = []
         results.reserveCapacity(crops.count)
         var start = 0

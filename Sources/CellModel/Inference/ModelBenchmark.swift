@@ -65,8 +65,10 @@ package enum ModelBenchmark {
         for threads in threadCounts {
             Parallel.setThreads(threads)
             network.setTraining(false)
+            network.setInferenceOnly(true)
             let one = Benchmark.medianSeconds(repeats: repeats) { _ = network.forward(single) }
             let batched = Benchmark.medianSeconds(repeats: repeats) { _ = network.forward(many) }
+            network.setInferenceOnly(false)
             network.setTraining(true)
             let step = Benchmark.medianSeconds(repeats: max(1, repeats / 2)) {
                 network.zeroGrad()

@@ -71,11 +71,13 @@ package enum ModelProfile {
             for threads in threadCounts {
                 Parallel.setThreads(threads)
                 network.setTraining(false)
+                network.setInferenceOnly(true)
                 _ = network.forward(input)
                 OpProfile.shared.start()
                 let inference = Benchmark.totalSeconds(repeats: repeats) { _ = network.forward(input) }
                 let inferenceProfile = OpProfile.shared.stop()
 
+                network.setInferenceOnly(false)
                 network.setTraining(true)
                 let step = {
                     network.zeroGrad()

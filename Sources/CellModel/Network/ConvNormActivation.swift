@@ -5,8 +5,9 @@ import Tensor
 ///
 /// `[N, in, H, W]` -> `[N, out, H', W']`. Named `conv`, `bn` in checkpoints. With
 /// `activation == nil` the block ends at the batch norm (for a residual sum that follows).
-package final class ConvNormActivation: Layer {
+package final class ConvNormActivation: Layer, InferenceFusing {
     package var isTraining = true
+    package var inferenceOnly = false
     package let conv: Conv2d
     package let norm: BatchNorm2d
     package let activation: Activation?
@@ -21,12 +22,26 @@ package final class ConvNormActivation: Layer {
 
     package var children: [(String, any Module)] { [("conv", conv), ("bn", norm)] }
 
+    /// True when the last forward ran the inference epilogue (nothing kept for backward).
+    private var forwardWasFused = false
+
+    /// Conv, batch norm and activation as layers; inference-only (`InferenceFusing`, with the
+    /// batch norm in inference mode too: AdaBN re-estimates statistics in an inference network):
+    /// the convolution with batch norm and activation applied as it goes (`ChannelEpilogue`).
     package func forward(_ input: Tensor) -> Tensor {
+        forwardWasFused = inferenceOnly && !isTraining && !norm.isTraining
+        if forwardWasFused {
+            let epilogue = ChannelEpilogue(norm, activation: activation?.kind)
+            return OpProfile.shared.measure("conv+bn+act", .forward, flops: conv.flops(inputShape: input.shape)) {
+                conv.forward(input, epilogue: epilogue)
+            }
+        }
         let y = norm.profiledForward("bn", conv.profiledForward("conv", input))
         return activation?.profiledForward("act", y) ?? y
     }
 
     package func backward(_ dOutput: Tensor) -> Tensor {
+        precondition(!forwardWasFused, "ConvNormActivation.backward after an inference forward (run forward in training mode)")
         let d = activation?.profiledBackward("act", dOutput) ?? dOutput
         return conv.profiledBackward("conv", norm.profiledBackward("bn", d))
     }
