@@ -8,8 +8,9 @@ import Tensor
 /// `dInput = dOutput * f'(input)`. Definitions match PyTorch: `geluErf` is
 /// `F.gelu(x)`, `geluTanh` is `F.gelu(x, approximate="tanh")`, hardswish's derivative is
 /// 0 below -3, `x / 3 + 0.5` on [-3, 3] and 1 above, ReLU's derivative at 0 is 0. SiLU and
-/// sigmoid, the network's most frequent activations, run the 8-lane kernels of
-/// `Vector.silu` / `Vector.sigmoid`; the others run the scalar definitions below.
+/// sigmoid and the erf GELU (the Swin MLPs'), the network's most frequent activations, run the
+/// 8-lane kernels of `Vector.silu` / `Vector.sigmoid` / `Vector.geluErf`; the others run the
+/// scalar definitions below.
 package final class Activation: Layer {
     package enum Kind: String, Sendable, CaseIterable {
         case relu, silu, sigmoid, geluTanh, geluErf, hardswish
@@ -30,6 +31,7 @@ package final class Activation: Layer {
             switch kind {
             case .silu: Vector.silu(n, xs, ys)
             case .sigmoid: Vector.sigmoid(n, xs, ys)
+            case .geluErf: Vector.geluErf(n, xs, ys)
             default: for i in 0..<n { ys[i] = Self.value(kind, xs[i]) }
             }
         }
@@ -46,6 +48,7 @@ package final class Activation: Layer {
             switch kind {
             case .silu: Vector.siluBackward(n, x + o, dy + o, dx + o)
             case .sigmoid: Vector.sigmoidBackward(n, x + o, dy + o, dx + o)
+            case .geluErf: Vector.geluErfBackward(n, x + o, dy + o, dx + o)
             default: for i in range { dx[i] = dy[i] * Self.derivative(kind, x[i]) }
             }
         }

@@ -55,4 +55,20 @@ import Tensor
             #expect(abs(Double(dx.data[i]) - Double(dy.data[i]) * s * (1 - s)) <= 1e-6)
         }
     }
+
+    @Test func geluKernelMatchesTheErfDefinition() {
+        var rng = RandomSource(seed: 12)
+        let count = 1003
+        let x = Tensor.randomNormal([count], std: 4, rng: &rng), dy = Tensor.randomNormal([count], rng: &rng)
+        let y = Tensor(zeros: [count]), dx = Tensor(zeros: [count])
+        Vector.geluErf(count, x.data, y.data)
+        Vector.geluErfBackward(count, x.data, dy.data, dx.data)
+        for i in 0..<count {
+            let v = Double(x.data[i])
+            let cdf = 0.5 * (1 + Foundation.erf(v / 2.0.squareRoot()))
+            let density = Foundation.exp(-0.5 * v * v) / (2 * Double.pi).squareRoot()
+            #expect(abs(Double(y.data[i]) - v * cdf) <= 1e-6 * max(1, abs(v)), "gelu(\(v)) = \(y.data[i])")
+            #expect(abs(Double(dx.data[i]) - Double(dy.data[i]) * (cdf + v * density)) <= 2e-6 * max(1, abs(Double(dy.data[i]))))
+        }
+    }
 }
