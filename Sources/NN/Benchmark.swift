@@ -8,7 +8,7 @@ import Tensor
 /// of forward+backward. A case's forward work is its layer's `flops(inputShape:)`;
 /// forward+backward counts three times that (backward computes the input and the weight
 /// gradients, each about one forward's work). Times are medians over `repeats` runs after
-/// one warm-up. Thread counts are set with `Parallel.setThreads` (Leuko's loops and OpenBLAS)
+/// one warm-up. Thread counts are set with `Parallel.setThreads` (Leuko's loops, which split OpenBLAS's products)
 /// and restored afterwards. For memory-bound kernels each row also gives the forward pass's
 /// effective bandwidth: the minimal traffic (input read, output written, weights read once)
 /// over the forward time. This measures; it asserts nothing.

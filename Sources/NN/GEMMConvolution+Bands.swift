@@ -15,12 +15,18 @@ extension GEMMConvolution {
     /// images for that layer).
     static let bandPixels = 128
 
+    /// Every image is cut into at least this many bands, so that one image (batch 1, the
+    /// analyzer's usual case) still gives each thread its own bands. Fixed, not the thread
+    /// count: band sizes depend only on the geometry, so results do not depend on threads.
+    static let minimumBandsPerImage = 4
+
     /// Output rows per band for `g`: `bandPixels * groups` rounded to whole rows (at least
-    /// one, at most all); all rows for a pointwise convolution, which has no column matrix to
-    /// keep in cache.
+    /// one); a pointwise convolution, which has no column matrix to keep in cache, takes the
+    /// whole image; either at most `outHeight / minimumBandsPerImage` rows (rounded up).
     static func bandRows(_ g: ConvGeometry) -> Int {
-        if g.isPointwise { return g.outHeight }
+        let cap = (g.outHeight + minimumBandsPerImage - 1) / minimumBandsPerImage
+        if g.isPointwise { return max(1, cap) }
         let pixels = bandPixels * g.groups
-        return max(1, min(g.outHeight, (pixels + g.outWidth / 2) / g.outWidth))
+        return max(1, min(cap, (pixels + g.outWidth / 2) / g.outWidth))
     }
 }

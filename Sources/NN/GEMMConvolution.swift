@@ -9,11 +9,12 @@ import Tensor
 /// (`bandRows`) keep each column matrix in cache until sgemm consumes it; a whole-image column
 /// matrix (3.5 MB for 24 -> 32 at 64x64) made im2col and sgemm's packing stream through
 /// memory (measurements in `bandPixels`). A 1x1 stride-1 unpadded convolution skips im2col
-/// (the image is the column matrix) and uses one band.
+/// (the image is the column matrix). Every image has at least `minimumBandsPerImage` bands,
+/// so a single image keeps both threads busy.
 ///
-/// Threads: forward splits the (image, band) items over threads, each GEMM single-threaded on
-/// its caller (`BLAS.singleThreaded`); with a single item, OpenBLAS threads the GEMM and im2col
-/// splits over channels. Backward splits fixed groups of images over threads (bands of one
+/// Threads: forward splits the (image, band) items over threads, each GEMM on its caller's
+/// thread (an epilogue is applied to each band as it is done); with a single item (a map of
+/// one row), im2col splits over channels. Backward splits fixed groups of images over threads (bands of one
 /// image overlap in the input gradient). Backward recomputes im2col rather than keeping the
 /// column matrices (memory). Band sizes depend only on the geometry and weight gradients are
 /// summed per fixed group of images, then the groups in order, so results are the same bits
@@ -59,9 +60,7 @@ package enum GEMMConvolution {
         }
         let chunks = min(Parallel.threadCount, items)
         if chunks > 1 {
-            BLAS.singleThreaded {
-                Parallel.forEach(chunks) { chunk in run(items * chunk / chunks ..< items * (chunk + 1) / chunks, false) }
-            }
+            Parallel.forEach(chunks) { chunk in run(items * chunk / chunks ..< items * (chunk + 1) / chunks, false) }
         } else {
             run(0..<items, true)
         }
@@ -122,7 +121,7 @@ package enum GEMMConvolution {
             }
         }
         if min(Parallel.threadCount, groupCount) > 1 {
-            BLAS.singleThreaded { Parallel.forEach(groupCount) { run($0, false) } }
+            Parallel.forEach(groupCount) { run($0, false) }
         } else {
             for group in 0..<groupCount { run(group, true) }
         }

@@ -4,7 +4,23 @@ import Foundation
 /// The one place that calls OpenBLAS: single-precision GEMM, GEMV and AXPY on raw pointers.
 ///
 /// All matrices are row-major. `lda`, `ldb`, `ldc` default to the packed row length.
+///
+/// OpenBLAS always runs on its caller's thread; Leuko's own pool (`Parallel`) is the only
+/// one. Two pools on two cores fought: OpenBLAS's threads spin after each call while
+/// Leuko's workers wait for the core (a batch-1 training step took 62 ms on two threads
+/// against 33 on one). A large product is cut instead into blocks of `rowBlock` rows of C,
+/// run over `Parallel` (serially inside another parallel loop, as in the convolutions, which
+/// parallelise over bands). Blocks depend only on the shape, so results are the same bits for
+/// every thread count.
 package enum BLAS {
+    /// Rows of C per block of a split product.
+    static let rowBlock = 64
+    /// Products below this many multiply-adds (or of fewer than two blocks) are not split.
+    static let splitWork = 1 << 20
+
+    /// OpenBLAS set to one thread, once, before its first call.
+    private static let oneThread: Void = { openblas_set_num_threads(1) }()
+
     /// `C = alpha * op(A) * op(B) + beta * C`, with `op(A)` of shape `[m, k]` and `op(B)` `[k, n]`.
     package static func sgemm(
         transA: Bool = false, transB: Bool = false,
@@ -16,14 +32,25 @@ package enum BLAS {
         c: UnsafeMutablePointer<Float>, ldc: Int? = nil
     ) {
         guard m > 0, n > 0 else { return }
+        _ = oneThread
         let lda = lda ?? (transA ? m : k)
         let ldb = ldb ?? (transB ? k : n)
         let ldc = ldc ?? n
-        cblas_sgemm(CblasRowMajor,
-                    transA ? CblasTrans : CblasNoTrans,
-                    transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        func rows(_ range: Range<Int>) {
+            // Rows i0..<i1 of op(A): rows of A, or columns when A is transposed.
+            let block = transA ? a + range.lowerBound : a + range.lowerBound * lda
+            cblas_sgemm(CblasRowMajor,
+                        transA ? CblasTrans : CblasNoTrans,
+                        transB ? CblasTrans : CblasNoTrans,
+                        Int32(range.count), Int32(n), Int32(k), alpha,
+                        block, Int32(lda), b, Int32(ldb), beta, c + range.lowerBound * ldc, Int32(ldc))
+        }
+        let blocks = (m + rowBlock - 1) / rowBlock
+        if blocks < 2 || m * n * k < splitWork {
+            rows(0..<m)
+        } else {
+            Parallel.forEach(blocks) { i in rows(i * rowBlock ..< min(m, (i + 1) * rowBlock)) }
+        }
     }
 
     /// `y = alpha * op(A) * x + beta * y` with `A` of shape `[m, n]` (row-major).
@@ -42,50 +69,6 @@ package enum BLAS {
         guard count > 0 else { return }
         cblas_saxpy(Int32(count), alpha, x, 1, y, 1)
     }
-
-    /// Number of threads OpenBLAS uses for one call.
-    package static var threadCount: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
-    }
-
-    /// Runs `body` with OpenBLAS on one thread, then restores the previous count.
-    ///
-    /// Used when Leuko's own loops already occupy every core (batch-parallel convolution), so
-    /// each GEMM runs on its caller's thread. OpenBLAS's setting is process-wide, so sections
-    /// are counted under a lock: the first to enter saves and lowers the count, the last to
-    /// leave restores it, and concurrent sections (two workers, concurrent tests) cannot leave
-    /// it lowered.
-    package static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
-        sectionLock.lock()
-        if sections == 0 {
-            savedThreadCount = threadCount
-            if savedThreadCount != 1 { threadCount = 1 }
-        }
-        sections += 1
-        sectionLock.unlock()
-        defer {
-            sectionLock.lock()
-            sections -= 1
-            if sections == 0 && savedThreadCount != 1 { threadCount = savedThreadCount }
-            sectionLock.unlock()
-        }
-        return try body()
-    }
-
-    /// Sets OpenBLAS's process-wide thread count, respecting open `singleThreaded` sections:
-    /// while one is open the count stays at 1 and `count` is applied when the last one leaves.
-    /// (A concurrent benchmark must not raise the count under a section that relies on it.)
-    package static func setProcessThreadCount(_ count: Int) {
-        sectionLock.lock()
-        defer { sectionLock.unlock() }
-        if sections > 0 { savedThreadCount = max(1, count) } else { threadCount = count }
-    }
-
-    private static let sectionLock = NSLock()
-    // Guarded by `sectionLock`.
-    nonisolated(unsafe) private static var sections = 0
-    nonisolated(unsafe) private static var savedThreadCount = 1
 
     /// Name of the kernel OpenBLAS selected for this CPU (e.g. `Zen`, `Haswell`).
     package static var coreName: String { String(cString: openblas_get_corename()) }

@@ -90,10 +90,9 @@ private func train(seed: UInt64, steps: Int, scheduleSteps: Int = 20, snapshotSt
 
 @Suite struct TinyNetworkTests {
     @Test func overfitsOneBatchAndTrainsBitForBitReproducibly() {
-        // One thread for Leuko's loops, for this task only (other tests run concurrently), and
-        // OpenBLAS held at one thread throughout: its setting is process-wide, concurrent
-        // benchmark tests change it, and its kernels are not bit-identical across thread counts.
-        BLAS.singleThreaded { overfitsAndReproduces() }
+        // One thread for Leuko's loops, for this task only (other tests run concurrently);
+        // OpenBLAS always runs on its caller's thread.
+        overfitsAndReproduces()
     }
 
     private func overfitsAndReproduces() {
