@@ -80,6 +80,10 @@ import TestSupport
         #expect(spacing.x == estimate.micronsPerPixel && spacing.y == estimate.micronsPerPixel)
         #expect(abs(estimate.micronsPerPixel * estimate.medianDiameter - 7.5) < 1e-9)
         #expect(inPixels.source.scaleEstimate == nil && inPixels.source.pixelSpacing == nil)
+        // Estimated alongside the detection on two threads, after it on one: the same.
+        let inTurn = try PipelineFixtures.analyzer { $0.threads = 1 }.analyze(path: path)
+        let alongside = try PipelineFixtures.analyzer { $0.threads = 2 }.analyze(path: path)
+        #expect(inTurn.source.scaleEstimate == estimate && alongside.source.scaleEstimate == estimate)
         for (a, b) in zip(inPixels.cells, estimated.cells) {
             #expect(a.areaUnit == .pixel && b.areaUnit == .squareMicrometre)
             #expect(abs(b.cellArea - a.cellArea * spacing.x * spacing.y) < 1e-6 * a.cellArea)

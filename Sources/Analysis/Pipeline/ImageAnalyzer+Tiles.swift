@@ -16,9 +16,10 @@ extension ImageAnalyzer {
         if plan.isSingleTile {
             let image = try timer.time("decode") { try read { try ImageReader.read(file) } }
             let raster = timer.time("decode") { RGBRaster(image: image) }
+            let scale = startScaleEstimate(raster, pixelSpacing: info.pixelSpacing)
             let cells = try cells(in: raster, originX: 0, originY: 0, imageWidth: raster.width, imageHeight: raster.height,
                                   claim: nil, timer: &timer)
-            return Detection(cells: cells, overlayBase: raster, overlayScale: 1)
+            return Detection(cells: cells, overlayBase: raster, overlayScale: 1, pendingScale: scale)
         }
         // Formats without random access are decoded once and cut in memory.
         let whole: Image? = info.format == .tiff ? nil : try timer.time("decode") { try read { try ImageReader.read(file) } }

@@ -94,9 +94,10 @@ package final class ImageAnalyzer: @unchecked Sendable {
             let startedAt = Date()
             let clock = DispatchTime.now().uptimeNanoseconds
             var timer = StageTimer()
+            let scale = startScaleEstimate(raster, pixelSpacing: source.pixelSpacing)
             let cells = try cells(in: raster, originX: 0, originY: 0, imageWidth: raster.width,
                                   imageHeight: raster.height, claim: nil, timer: &timer)
-            let found = Detection(cells: cells, overlayBase: raster, overlayScale: 1)
+            let found = Detection(cells: cells, overlayBase: raster, overlayScale: 1, pendingScale: scale)
             return finish(found, source: source, startedAt: startedAt, clock: clock, timer: &timer)
         }
     }
@@ -108,6 +109,16 @@ package final class ImageAnalyzer: @unchecked Sendable {
         var overlayScale: Double
         /// Analysed in tiles (a large image under the memory budget) rather than in one piece.
         var tiled = false
+        /// The scale estimate started alongside the detection (`startScaleEstimate`), if any.
+        var pendingScale: BackgroundResult<RedCellScale.Estimate?>? = nil
+    }
+
+    /// Starts the red-cell scale estimate of a field analysed in one piece on another thread,
+    /// when it will be needed (no recorded pixel spacing) and more than one thread is allowed;
+    /// nil otherwise (`finish` then estimates in turn).
+    func startScaleEstimate(_ raster: RGBRaster, pixelSpacing: PixelSpacing?) -> BackgroundResult<RedCellScale.Estimate?>? {
+        guard pixelSpacing == nil, settings.estimatesScale, Parallel.threadCount > 1 else { return nil }
+        return BackgroundResult { RedCellScale().estimate(raster) }
     }
 
     private func finish(_ found: Detection, source: ImageAnalysis.Source, startedAt: Date, clock: UInt64,
@@ -117,7 +128,7 @@ package final class ImageAnalyzer: @unchecked Sendable {
         // slide's overview is downsampled too far for red cells, and a full-resolution region
         // would add to the tiles' memory budget.
         if source.pixelSpacing == nil, settings.estimatesScale, !found.tiled, found.overlayScale == 1, let base = found.overlayBase,
-           let estimate = timer.time("scale", { RedCellScale().estimate(base) }) {
+           let estimate = timer.time("scale", { found.pendingScale?.value ?? RedCellScale().estimate(base) }) {
             source.pixelSpacing = PixelSpacing(x: estimate.micronsPerPixel, y: estimate.micronsPerPixel)
             source.scaleEstimate = estimate
         }
