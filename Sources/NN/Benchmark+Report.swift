@@ -1,3 +1,6 @@
+import Foundation
+import Tensor
+
 /// The result of `Benchmark.engine`, printed as JSON by `leuko bench engine`.
 ///
 /// `sgemm_gflops` is the peak with the largest thread count. Each case row also carries the
@@ -19,8 +22,10 @@ extension Benchmark {
 
         package let sgemmGFLOPs: Double
         package let cases: [CaseResult]
+        /// Which code ran: CPU, its vector extensions, OpenBLAS's kernel, Leuko's loops.
+        package var path = ComputePath.current
 
-        /// `{"sgemm_gflops": …, "cases": [{"name": …, "threads": …, "forward_gflops": …,
+        /// `{"compute_path": {…}, "sgemm_gflops": …, "cases": [{"name": …, "threads": …, "forward_gflops": …,
         /// "forward_backward_gflops": …, "ratio_to_sgemm": …, "sgemm_gflops": …, "forward_gb_per_s": …}, …]}`,
         /// keys in this order, one case per line.
         package var json: String {
@@ -37,7 +42,10 @@ extension Benchmark {
                     + "\"ratio_to_sgemm\": \(number(c.ratioToSgemm, 3)), \"sgemm_gflops\": \(number(c.sgemmGFLOPs, 2)), "
                     + "\"forward_gb_per_s\": \(number(c.forwardGBPerSecond, 2))}"
             }
-            return "{\"sgemm_gflops\": \(number(sgemmGFLOPs, 2)), \"cases\": [\n  "
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let path = (try? encoder.encode(self.path)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+            return "{\"compute_path\": \(path), \"sgemm_gflops\": \(number(sgemmGFLOPs, 2)), \"cases\": [\n  "
                 + rows.joined(separator: ",\n  ") + "\n]}"
         }
     }

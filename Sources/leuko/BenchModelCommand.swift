@@ -40,7 +40,7 @@ struct BenchModelCommand: ParsableCommand {
             }
             let cases = ModelProfile.run(batches: sizes, threadCounts: counts, repeats: repeats)
             FileHandle.standardError.write(Data((ModelProfile.table(cases) + "\n").utf8))
-            print(String(decoding: try encoder.encode(["profile": cases]), as: UTF8.self))
+            print(String(decoding: try encoder.encode(ModelProfile.Report(cases: cases)), as: UTF8.self))
             return
         }
         let report = ModelBenchmark.run(threadCounts: counts, repeats: repeats)

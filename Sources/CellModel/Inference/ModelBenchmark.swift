@@ -28,8 +28,11 @@ package enum ModelBenchmark {
         package let parameters: Int
         package let forwardGFLOPsPerCrop: Double
         package let rows: [Row]
+        /// Which code ran (CPU, vector extensions, OpenBLAS kernel).
+        package var path = ComputePath.current
 
         enum CodingKeys: String, CodingKey {
+            case path = "compute_path"
             case parameters
             case forwardGFLOPsPerCrop = "forward_gflop_per_crop"
             case rows = "cases"

@@ -40,6 +40,19 @@ package enum ModelProfile {
         }
     }
 
+    /// What `leuko bench model --profile` prints: the cases and which code ran them.
+    package struct Report: Codable, Sendable {
+        package var path = ComputePath.current
+        package var cases: [Case]
+
+        package init(cases: [Case]) { self.cases = cases }
+
+        enum CodingKeys: String, CodingKey {
+            case path = "compute_path"
+            case cases = "profile"
+        }
+    }
+
     /// One batch size and thread count.
     package struct Case: Codable, Sendable {
         package var batch: Int
