@@ -41,36 +41,42 @@ package final class CrossEntropyLoss {
         precondition(mask == nil || mask!.count == samples, "CrossEntropyLoss: mask \(mask!.shape) for \(samples) samples")
         precondition(classWeights == nil || classWeights!.count == classes, "CrossEntropyLoss: class weights for \(classes) classes")
         let p = Tensor(uninitialized: logits.shape)
-        let row = [Float](repeating: 0, count: classes)
         var losses = [Double](repeating: 0, count: samples)
-        kept = (0..<samples).map { i in
+        let kept = (0..<samples).map { i in
             let t = targets[i]
             guard t != ignoreIndex, (mask?.data[i] ?? 1) != 0 else { return false }
             precondition(t >= 0 && t < classes, "CrossEntropyLoss: target \(t) outside 0..<\(classes)")
             return true
         }
-        let weight = { (c: Int) -> Double in Double(self.classWeights?.data[c] ?? 1) }
+        self.kept = kept
+        let weights = (0..<classes).map { Double(self.classWeights?.data[$0] ?? 1) }
+        let weight = { (c: Int) -> Double in weights[c] }
         let eps = Double(labelSmoothing)
-        var smoothingWeight = 0.0
-        for c in 0..<classes { smoothingWeight += weight(c) }
-        var scratch = row
-        for i in 0..<samples {
-            let base = (i / plane) * classes * plane + i % plane
-            var m = -Float.infinity
-            for c in 0..<classes { scratch[c] = logits.data[base + c * plane]; m = max(m, scratch[c]) }
-            var sum = 0.0
-            for c in 0..<classes { sum += Double(exp(scratch[c] - m)) }
-            let logSum = Double(m) + log(sum)
-            var smooth = 0.0
-            for c in 0..<classes {
-                let logP = Double(scratch[c]) - logSum
-                p.data[base + c * plane] = Float(exp(logP))
-                smooth -= weight(c) * logP
+        let (x, pOut) = (logits.data, p.data)
+        // Each image's samples on some thread (disjoint writes); the sum below runs in order.
+        losses.withUnsafeMutableBufferPointer { lossOf in
+            Parallel.forEach(samples / plane, minimumPerThread: max(1, 4096 / plane)) { image in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: classes) { scratch in
+                    for i in image * plane ..< (image + 1) * plane {
+                        let base = (i / plane) * classes * plane + i % plane
+                        var m = -Float.infinity
+                        for c in 0..<classes { scratch[c] = x[base + c * plane]; m = max(m, scratch[c]) }
+                        var sum = 0.0
+                        for c in 0..<classes { sum += Double(exp(scratch[c] - m)) }
+                        let logSum = Double(m) + log(sum)
+                        var smooth = 0.0
+                        for c in 0..<classes {
+                            let logP = Double(scratch[c]) - logSum
+                            pOut[base + c * plane] = Float(exp(logP))
+                            smooth -= weights[c] * logP
+                        }
+                        guard kept[i] else { continue }
+                        let t = targets[i]
+                        let nll = -(Double(scratch[t]) - logSum)
+                        lossOf[i] = (1 - eps) * weights[t] * nll + eps / Double(classes) * smooth
+                    }
+                }
             }
-            guard kept[i] else { continue }
-            let t = targets[i]
-            let nll = -(Double(scratch[t]) - logSum)
-            losses[i] = (1 - eps) * weight(t) * nll + eps / Double(classes) * smooth
         }
         totalWeight = 0
         var total = 0.0
@@ -94,14 +100,17 @@ package final class CrossEntropyLoss {
         var weightSum: Float = 0
         for c in 0..<classes { weightSum += w(c) }
         let factor = scale / Float(totalWeight)
-        for i in 0..<samples where kept[i] {
-            let base = (i / plane) * classes * plane + i % plane
-            let t = targets[i]
-            for c in 0..<classes {
-                let p = probabilities.data[base + c * plane]
-                let hard = (1 - eps) * w(t) * (p - (c == t ? 1 : 0))
-                let soft = eps / Float(classes) * (p * weightSum - w(c))
-                dLogits.data[base + c * plane] = factor * (hard + soft)
+        let (kept, targets, p0, d0) = (self.kept, self.targets, probabilities.data, dLogits.data)
+        Parallel.forEach(samples / plane, minimumPerThread: max(1, 4096 / plane)) { image in
+            for i in image * plane ..< (image + 1) * plane where kept[i] {
+                let base = (i / plane) * classes * plane + i % plane
+                let t = targets[i]
+                for c in 0..<classes {
+                    let p = p0[base + c * plane]
+                    let hard = (1 - eps) * w(t) * (p - (c == t ? 1 : 0))
+                    let soft = eps / Float(classes) * (p * weightSum - w(c))
+                    d0[base + c * plane] = factor * (hard + soft)
+                }
             }
         }
         return dLogits

@@ -26,22 +26,38 @@ package final class DiceLoss {
         let plane = h * w
         precondition(targets.count == n * plane, "DiceLoss: \(targets.count) targets for logits \(logits.shape)")
         let p = Tensor(uninitialized: logits.shape)
-        var scratch = [Float](repeating: 0, count: classes), out = scratch
+        let ignore = ignoreIndex
+        precondition(targets.allSatisfy { $0 == ignore || (0..<classes).contains($0) }, "DiceLoss: a target outside 0..<\(classes)")
+        // Per image (on some thread): softmax, and partial sums of p·t and p + t per class;
+        // the partials are then added image by image, so the sums do not depend on threads.
+        var partials = [Double](repeating: 0, count: n * 2 * classes)
+        let (x, pOut) = (logits.data, p.data)
+        partials.withUnsafeMutableBufferPointer { partial in
+            Parallel.forEach(n) { image in
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * classes) { buffer in
+                    let (scratch, out) = (buffer.baseAddress!, buffer.baseAddress! + classes)
+                    let sums = partial.baseAddress! + image * 2 * classes   // intersections, then denominators
+                    for i in image * plane ..< (image + 1) * plane {
+                        let base = (i / plane) * classes * plane + i % plane
+                        for c in 0..<classes { scratch[c] = x[base + c * plane] }
+                        Softmax.softmaxRow(scratch, out, classes)
+                        for c in 0..<classes { pOut[base + c * plane] = out[c] }
+                        let t = targets[i]
+                        guard t != ignore else { continue }
+                        for c in 0..<classes { sums[classes + c] += Double(out[c]) }
+                        sums[classes + t] += 1
+                        sums[t] += Double(out[t])
+                    }
+                }
+            }
+        }
         intersections = [Double](repeating: 0, count: classes)
         denominators = [Double](repeating: Double(smooth), count: classes)
-        for i in 0..<n * plane {
-            let base = (i / plane) * classes * plane + i % plane
-            for c in 0..<classes { scratch[c] = logits.data[base + c * plane] }
-            scratch.withUnsafeBufferPointer { x in
-                out.withUnsafeMutableBufferPointer { y in Softmax.softmaxRow(x.baseAddress!, y.baseAddress!, classes) }
+        for image in 0..<n {
+            for c in 0..<classes {
+                intersections[c] += partials[image * 2 * classes + c]
+                denominators[c] += partials[image * 2 * classes + classes + c]
             }
-            for c in 0..<classes { p.data[base + c * plane] = out[c] }
-            let t = targets[i]
-            guard t != ignoreIndex else { continue }
-            precondition(t >= 0 && t < classes, "DiceLoss: target \(t) outside 0..<\(classes)")
-            for c in 0..<classes { denominators[c] += Double(out[c]) }
-            denominators[t] += 1
-            intersections[t] += Double(out[t])
         }
         probabilities = p
         self.targets = targets
@@ -58,21 +74,26 @@ package final class DiceLoss {
         let dLogits = Tensor(zeros: probabilities.shape)
         // dLoss/dp_c = -(1/C) * (2 t_c S_c - (2 I_c + smooth)) / S_c^2, then through softmax.
         let numerators = (0..<classes).map { 2 * intersections[$0] + Double(smooth) }
-        var g = [Float](repeating: 0, count: classes)
-        for i in 0..<n * plane {
-            let t = targets[i]
-            guard t != ignoreIndex else { continue }
-            let base = (i / plane) * classes * plane + i % plane
-            var inner: Float = 0
-            for c in 0..<classes {
-                let s = denominators[c]
-                let dD = ((c == t ? 2 * s : 0) - numerators[c]) / (s * s)
-                g[c] = Float(-dD / Double(classes)) * scale
-                inner += g[c] * probabilities.data[base + c * plane]
-            }
-            for c in 0..<classes {
-                let p = probabilities.data[base + c * plane]
-                dLogits.data[base + c * plane] = p * (g[c] - inner)
+        let (denominators, targets, ignore) = (self.denominators, self.targets, ignoreIndex)
+        let (p0, d0) = (probabilities.data, dLogits.data)
+        Parallel.forEach(n) { image in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: classes) { g in
+                for i in image * plane ..< (image + 1) * plane {
+                    let t = targets[i]
+                    guard t != ignore else { continue }
+                    let base = (i / plane) * classes * plane + i % plane
+                    var inner: Float = 0
+                    for c in 0..<classes {
+                        let s = denominators[c]
+                        let dD = ((c == t ? 2 * s : 0) - numerators[c]) / (s * s)
+                        g[c] = Float(-dD / Double(classes)) * scale
+                        inner += g[c] * p0[base + c * plane]
+                    }
+                    for c in 0..<classes {
+                        let p = p0[base + c * plane]
+                        d0[base + c * plane] = p * (g[c] - inner)
+                    }
+                }
             }
         }
         return dLogits

@@ -26,6 +26,7 @@ package struct TrainingObjective {
     @discardableResult
     package func step(_ network: SGCLDFFNetwork, _ batch: TrainingBatch) -> (Losses, SGCLDFFNetwork.Outputs) {
         let outputs = network.forward(batch.input)
+        let profile = OpProfile.shared
         var losses = Losses()
         var dClass: Tensor?, dSegmentation: Tensor?, dGate: Tensor?, dFused: Tensor?
         let labelled = batch.classes.map { $0 != TrainingBatch.ignore }
@@ -34,19 +35,23 @@ package struct TrainingObjective {
             let weights = settings.classWeights.map { Tensor(shape: [$0.count], values: $0) }
             let loss = CrossEntropyLoss(classWeights: weights, labelSmoothing: settings.labelSmoothing,
                                         ignoreIndex: TrainingBatch.ignore)
-            losses.classification = loss.forward(logits, targets: batch.classes)
-            dClass = loss.backward(scale: settings.classification)
+            (losses.classification, dClass) = profile.measure("loss_class", .backward) {
+                (loss.forward(logits, targets: batch.classes), loss.backward(scale: settings.classification))
+            }
         }
         if let logits = outputs.segmentationLogits, batch.hasSegmentationTargets {
             if settings.segmentationCrossEntropy > 0 {
                 let loss = CrossEntropyLoss(ignoreIndex: TrainingBatch.ignore)
-                losses.segmentation = loss.forward(logits, targets: batch.segmentation)
-                dSegmentation = loss.backward(scale: settings.segmentationCrossEntropy)
+                (losses.segmentation, dSegmentation) = profile.measure("loss_segmentation", .backward) {
+                    (loss.forward(logits, targets: batch.segmentation), loss.backward(scale: settings.segmentationCrossEntropy))
+                }
             }
             if settings.segmentationDice > 0 {
                 let loss = DiceLoss(ignoreIndex: TrainingBatch.ignore)
-                losses.dice = loss.forward(logits, targets: batch.segmentation)
-                let d = loss.backward(scale: settings.segmentationDice)
+                let (value, d) = profile.measure("loss_dice", .backward) {
+                    (loss.forward(logits, targets: batch.segmentation), loss.backward(scale: settings.segmentationDice))
+                }
+                losses.dice = value
                 if let dSegmentation { dSegmentation.add(d) } else { dSegmentation = d }
             }
         }
@@ -55,17 +60,21 @@ package struct TrainingObjective {
             let mask = Tensor(zeros: logits.shape)
             for i in 0..<batch.count where batch.hasMask[i] { (mask.data + i * plane).update(repeating: 1, count: plane) }
             let loss = BCEWithLogitsLoss()
-            losses.gate = loss.forward(logits, targets: batch.cellCoverage, mask: mask)
-            dGate = loss.backward(scale: settings.gateBCE)
+            (losses.gate, dGate) = profile.measure("loss_gate", .backward) {
+                (loss.forward(logits, targets: batch.cellCoverage, mask: mask), loss.backward(scale: settings.gateBCE))
+            }
         }
         if let head = network.classificationHead, settings.alignment > 0, labelled.contains(true) {
             let loss = CAMAlignmentLoss(contrastive: settings.contrastiveAlignment ?? false)
             let classes = batch.classes.map { max($0, 0) }
-            losses.alignment = loss.forward(fused: outputs.fused, weights: head.fusedWeights(),
-                                            region: batch.allowedRegion, classes: classes, mask: labelled)
-            let (dF, dW) = loss.backward(scale: settings.alignment)
-            dFused = dF
-            head.addFusedWeightGradient(dW)
+            let (value, gradients) = profile.measure("loss_alignment", .backward) {
+                (loss.forward(fused: outputs.fused, weights: head.fusedWeights(), region: batch.allowedRegion,
+                              classes: classes, mask: labelled),
+                 loss.backward(scale: settings.alignment))
+            }
+            losses.alignment = value
+            dFused = gradients.dFused
+            head.addFusedWeightGradient(gradients.dWeights)
         }
         losses.total = settings.classification * losses.classification
             + settings.segmentationCrossEntropy * losses.segmentation + settings.segmentationDice * losses.dice
