@@ -44,7 +44,7 @@ final class FakeProcessor: JobProcessor, @unchecked Sendable {
 
 /// The daemon's services end to end on temporary folders, with real inotify, a fake
 /// processor and a fake systemd notify socket. Waits are polls with a bounded count.
-@Suite struct DaemonRunnerTests {
+@Suite final class DaemonRunnerTests {
     let base: String
     let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -52,6 +52,9 @@ final class FakeProcessor: JobProcessor, @unchecked Sendable {
         base = NSTemporaryDirectory() + "leuko-daemon-\(UUID().uuidString)"
         for dir in ["in", "out"] { try FileManager.default.createDirectory(atPath: base + "/" + dir, withIntermediateDirectories: true) }
     }
+
+    /// Every test's folder goes, whether or not the test removed it itself.
+    deinit { try? FileManager.default.removeItem(atPath: base) }
 
     func configuration(workers: Int = 2, shutdownTimeout: Int = 5) throws -> Configuration {
         try Configuration.parse("""

@@ -7,13 +7,16 @@ import Testing
 /// The database guard: a deleted or replaced database file, or the first fatal error any
 /// queue operation meets, ends it (and so the daemon's service group) with that error; and it
 /// keeps `database_mode` on the database and its `-wal`/`-shm` files.
-@Suite struct DatabaseGuardServiceTests {
+@Suite final class DatabaseGuardServiceTests {
     let base: String
 
     init() throws {
         base = NSTemporaryDirectory() + "leuko-guard-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
     }
+
+    /// Every test's folder goes, whether or not the test removed it itself.
+    deinit { try? FileManager.default.removeItem(atPath: base) }
 
     func configuration() throws -> Configuration {
         try Configuration.parse("""

@@ -45,7 +45,7 @@ final class HangingProcessor: JobProcessor, @unchecked Sendable {
 
 /// The job time limit: a hung analysis is cancelled at its limit, the job fails (or is retried)
 /// with the reason, and the worker serves the next job even when the analysis never returns.
-@Suite struct JobTimeLimitTests {
+@Suite final class JobTimeLimitTests {
     let base: String
     let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -53,6 +53,9 @@ final class HangingProcessor: JobProcessor, @unchecked Sendable {
         base = NSTemporaryDirectory() + "leuko-limit-\(UUID().uuidString)"
         for dir in ["in", "out"] { try FileManager.default.createDirectory(atPath: base + "/" + dir, withIntermediateDirectories: true) }
     }
+
+    /// Every test's folder goes, whether or not the test removed it itself.
+    deinit { try? FileManager.default.removeItem(atPath: base) }
 
     func poll(_ polls: Int = 4000, _ condition: () async throws -> Bool) async rethrows -> Bool {
         for _ in 0..<polls {

@@ -6,7 +6,7 @@ import Daemon
 import FolderWatch
 
 /// The worker's checks and side paths, through the whole daemon on temporary folders.
-@Suite struct WorkerServiceTests {
+@Suite final class WorkerServiceTests {
     let base: String
     let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -16,6 +16,9 @@ import FolderWatch
             try FileManager.default.createDirectory(atPath: base + "/" + dir, withIntermediateDirectories: true)
         }
     }
+
+    /// Every test's folder goes, whether or not the test removed it itself.
+    deinit { try? FileManager.default.removeItem(atPath: base) }
 
     /// Runs the daemon with `extra` configuration lines until `done` holds for the queue.
     func runDaemon(_ extra: String, until done: @escaping @Sendable (JobQueue) async throws -> Bool,
