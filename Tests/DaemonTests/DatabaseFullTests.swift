@@ -42,7 +42,7 @@ final class GatedProcessor: JobProcessor, @unchecked Sendable {
         for dir in ["in", "out", "db"] { try FileManager.default.createDirectory(atPath: base + "/" + dir, withIntermediateDirectories: true) }
         try #require(mount("tmpfs", base + "/db", "tmpfs", 0, "size=2m") == 0)
         defer {
-            umount(base + "/db")
+            umount2(base + "/db", Int32(MNT_DETACH))   // lazily: the queue may still hold its file open
             try? FileManager.default.removeItem(atPath: base)
         }
         let configuration = try Configuration.parse("""

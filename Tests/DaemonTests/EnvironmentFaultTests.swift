@@ -24,7 +24,7 @@ import Testing
         for dir in ["in", "out"] { try FileManager.default.createDirectory(atPath: base + "/" + dir, withIntermediateDirectories: true) }
         try #require(mount("tmpfs", base + "/out", "tmpfs", 0, "size=256k") == 0)
         defer {
-            umount(base + "/out")
+            umount2(base + "/out", Int32(MNT_DETACH))   // lazily: a writer may still hold a file open
             try? FileManager.default.removeItem(atPath: base)
         }
         // Fill the outbox to the last block.
