@@ -30,4 +30,12 @@ package struct LabelMask: Sendable, Equatable {
 
     /// Pixels whose label is above 0 (the whole cell: nucleus and cytoplasm).
     package var cell: BinaryMask { BinaryMask(width: width, height: height, bits: values.map { $0 > 0 }) }
+
+    /// The segmentation class of a stored value (0 / 128 / 255 in the files): 0 background,
+    /// 1 cytoplasm, 2 nucleus.
+    @inline(__always)
+    package static func segmentationClass(_ value: UInt8) -> UInt8 { value >= 192 ? 2 : (value >= 64 ? 1 : 0) }
+
+    /// Every pixel's segmentation class (`segmentationClass`).
+    package var segmentationClasses: [UInt8] { values.map(Self.segmentationClass) }
 }

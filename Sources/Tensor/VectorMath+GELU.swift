@@ -28,26 +28,17 @@ extension Vector {
 
     /// `y[i] = gelu(x[i])` (erf form).
     package static func geluErf(_ count: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
-        var i = 0
-        while i + 8 <= count {
-            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(y + i).storeBytes(of: v * normalCDF8(v).cdf, as: SIMD8<Float>.self)
-            i += 8
-        }
-        if i < count { tail(count - i, x + i, y + i) { v, _ in v * normalCDF8(v).cdf } }
+        map8(count, x, y, vector: gelu8, scalar: lane0(gelu8))
     }
+
+    @inline(__always)
+    private static func gelu8(_ v: SIMD8<Float>) -> SIMD8<Float> { v * normalCDF8(v).cdf }
 
     /// `dx[i] = dy[i] * gelu'(x[i])` (erf form): GELU's backward.
     package static func geluErfBackward(_ count: Int, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
                                         _ dx: UnsafeMutablePointer<Float>) {
-        var i = 0
-        while i + 8 <= count {
-            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-            let g = UnsafeRawPointer(dy + i).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(dx + i).storeBytes(of: g * geluDerivative8(v), as: SIMD8<Float>.self)
-            i += 8
-        }
-        if i < count { tail(count - i, x + i, dx + i, dy + i) { v, g in g * geluDerivative8(v) } }
+        backward8(count, x, dy, dx, vector: { v, g in g * geluDerivative8(v) },
+                  scalar: { v, g in g * lane0(geluDerivative8)(v) })
     }
 
     @inline(__always)
@@ -56,13 +47,9 @@ extension Vector {
         return cdf + v * invSqrt2Pi * gauss
     }
 
-    /// The last `count` (< 8) lanes through the vector code, so tails agree with full lanes.
+    /// A lane function applied to one value (scalar tails agree with full lanes).
     @inline(__always)
-    private static func tail(_ count: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                             _ second: UnsafePointer<Float>? = nil, _ f: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) {
-        var v = SIMD8<Float>(repeating: 0), g = SIMD8<Float>(repeating: 0)
-        for lane in 0..<count { v[lane] = x[lane]; g[lane] = second?[lane] ?? 0 }
-        let out = f(v, g)
-        for lane in 0..<count { y[lane] = out[lane] }
+    private static func lane0(_ f: @escaping (SIMD8<Float>) -> SIMD8<Float>) -> (Float) -> Float {
+        { f(SIMD8(repeating: $0))[0] }
     }
 }

@@ -47,44 +47,48 @@ extension Vector {
     /// `dx[i] = dy[i] * s (1 + x (1 - s))` with `s = sigmoid(x[i])`: SiLU's backward.
     package static func siluBackward(_ count: Int, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
                                      _ dx: UnsafeMutablePointer<Float>) {
-        var i = 0
-        while i + 8 <= count {
-            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-            let g = UnsafeRawPointer(dy + i).loadUnaligned(as: SIMD8<Float>.self)
+        backward8(count, x, dy, dx, vector: { v, g in
             let s = sigmoid8(v)
-            UnsafeMutableRawPointer(dx + i).storeBytes(of: g * s * (1 + v * (1 - s)), as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < count {
-            let s = 1 / (1 + scalarExp(-x[i]))
-            dx[i] = dy[i] * s * (1 + x[i] * (1 - s))
-            i += 1
-        }
+            return g * s * (1 + v * (1 - s))
+        }, scalar: { v, g in
+            let s = 1 / (1 + scalarExp(-v))
+            return g * s * (1 + v * (1 - s))
+        })
     }
 
     /// `dx[i] = dy[i] * s (1 - s)` with `s = sigmoid(x[i])`: the sigmoid's backward.
     package static func sigmoidBackward(_ count: Int, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>,
                                         _ dx: UnsafeMutablePointer<Float>) {
-        var i = 0
-        while i + 8 <= count {
-            let s = sigmoid8(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self))
-            let g = UnsafeRawPointer(dy + i).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(dx + i).storeBytes(of: g * s * (1 - s), as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < count {
-            let s = 1 / (1 + scalarExp(-x[i]))
-            dx[i] = dy[i] * s * (1 - s)
-            i += 1
-        }
+        backward8(count, x, dy, dx, vector: { v, g in
+            let s = sigmoid8(v)
+            return g * s * (1 - s)
+        }, scalar: { v, g in
+            let s = 1 / (1 + scalarExp(-v))
+            return g * s * (1 - s)
+        })
     }
 
     /// exp of one value through the vector kernel, so scalar tails agree with vector lanes.
     @inline(__always)
     package static func scalarExp(_ x: Float) -> Float { exp8(SIMD8(repeating: x))[0] }
 
+    /// `dx[i] = f(x[i], dy[i])`, 8 lanes at a time, then the scalar tail.
     @inline(__always)
-    private static func map8(_ count: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+    static func backward8(_ count: Int, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, _ dx: UnsafeMutablePointer<Float>,
+                          vector: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>, scalar: (Float, Float) -> Float) {
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            let g = UnsafeRawPointer(dy + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(dx + i).storeBytes(of: vector(v, g), as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count { dx[i] = scalar(x[i], dy[i]); i += 1 }
+    }
+
+    /// `y[i] = f(x[i])`, 8 lanes at a time, then the scalar tail.
+    @inline(__always)
+    static func map8(_ count: Int, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                              vector: (SIMD8<Float>) -> SIMD8<Float>, scalar: (Float) -> Float) {
         var i = 0
         while i + 8 <= count {

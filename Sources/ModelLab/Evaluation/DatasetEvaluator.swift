@@ -64,7 +64,7 @@ package struct DatasetEvaluator {
                 }
                 if let mask, let first = predictions.first, !first.segmentation.isEmpty {
                     let predicted = Self.labelsInImage(first.segmentation, geometry: geometries[0], width: mask.width, height: mask.height)
-                    let truth = mask.values.map { $0 >= 192 ? UInt8(2) : ($0 >= 64 ? UInt8(1) : UInt8(0)) }
+                    let truth = mask.segmentationClasses
                     for region in MaskRegion.allCases {
                         let o = MaskOverlap(predicted: predicted, truth: truth, isInRegion: region.contains)
                         let sum = overlaps[region] ?? (0, 0)

@@ -68,7 +68,7 @@ package struct LocalizationEvaluator: Sendable {
                 if let k = chosen {
                     chosenWithMask += 1
                     if let outlined = OutlineMask().labels(result, candidate: k) {
-                        let truth = mask.values.map { $0 >= 192 ? UInt8(2) : ($0 >= 64 ? UInt8(1) : UInt8(0)) }
+                        let truth = mask.segmentationClasses
                         for region in MaskRegion.allCases {
                             outlineIoUs[region, default: []].append(MaskOverlap(predicted: outlined, truth: truth, isInRegion: region.contains).iou)
                         }

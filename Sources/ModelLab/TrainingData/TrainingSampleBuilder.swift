@@ -135,7 +135,7 @@ package struct TrainingSampleBuilder: Sendable {
             let crop = CropSampler.crop(result, geometry: geometry)
             var labels = mask.map { m in
                 CropSampler.sampleLabels(m.values, width: m.width, height: m.height, geometry: geometry)
-                    .map { $0 >= 192 ? UInt8(2) : ($0 >= 64 ? UInt8(1) : UInt8(0)) }
+                    .map(LabelMask.segmentationClass)
             }
             let partial = boxes.isEmpty ? nucleusMasksForSingleCells : nucleusMasksForBoxes
             if labels == nil, outlineMasks, let k = matched[g], let outlined = OutlineMask().labels(result, candidate: k) {
